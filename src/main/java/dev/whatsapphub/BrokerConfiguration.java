@@ -1,0 +1,52 @@
+package dev.whatsapphub;
+
+import jakarta.jms.ConnectionFactory;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.camel.component.jms.JmsComponent;
+import org.springframework.boot.autoconfigure.jms.artemis.ArtemisConfigurationCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jms.connection.CachingConnectionFactory;
+
+/** The queues between the stages and how the broker treats messages that keep failing. */
+@Configuration(proxyBeanMethods = false)
+class BrokerConfiguration {
+
+    /**
+     * Outbound queues: a message is only rolled back on purpose (paused sender) or by a crash, so
+     * it is redelivered at once, keeping its place in its group, and not given up on early.
+     * Webhook batches are retried with a pause and end in their own dead-letter queue.
+     */
+    @Bean
+    ArtemisConfigurationCustomizer hubAddressSettings() {
+        return configuration -> {
+            configuration.addAddressSetting("hub.outbound.#", new AddressSettings()
+                    .setMaxDeliveryAttempts(1000)
+                    .setRedeliveryDelay(0)
+                    .setDefaultGroupRebalance(true)
+                    .setDefaultGroupRebalancePauseDispatch(true)
+                    .setDeadLetterAddress(SimpleString("hub.outbound.dlq")));
+            configuration.addAddressSetting("hub.outbound.dlq", new AddressSettings().setMaxDeliveryAttempts(-1));
+            configuration.addAddressSetting("hub.webhooks", new AddressSettings()
+                    .setMaxDeliveryAttempts(10)
+                    .setRedeliveryDelay(1000)
+                    .setRedeliveryMultiplier(2)
+                    .setDeadLetterAddress(SimpleString("hub.webhooks.dlq")));
+        };
+    }
+
+    /**
+     * Camel's consumers get the broker's own connection factory: Spring's listener containers
+     * cache their sessions themselves; the caching factory is for JmsTemplate's sends.
+     */
+    @Bean
+    JmsComponent jms(ConnectionFactory connectionFactory) {
+        ConnectionFactory target = connectionFactory instanceof CachingConnectionFactory caching
+                ? caching.getTargetConnectionFactory() : connectionFactory;
+        return JmsComponent.jmsComponent(target);
+    }
+
+    private static org.apache.activemq.artemis.api.core.SimpleString SimpleString(String s) {
+        return org.apache.activemq.artemis.api.core.SimpleString.of(s);
+    }
+}

@@ -1,0 +1,96 @@
+package dev.whatsapphub;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Everything the hub needs to know about the systems around it. The sandbox profile
+ * ({@code application-sandbox.yml}) fills in documented defaults; without it there are none,
+ * and a missing key stops start-up naming the property.
+ */
+@Validated
+@ConfigurationProperties("hub")
+public record HubProperties(
+        @NotNull Path dataDir,
+        @NotEmpty(message = "name at least one connected system with an api-key (hub.clients.<name>.api-key)")
+        Map<String, @Valid Client> clients,
+        @NotEmpty(message = "configure at least one sender (hub.senders.<alias>.phone-number-id, waba-id, access-token, base-url)")
+        Map<String, @Valid Sender> senders,
+        @Valid @NotNull Webhook webhook,
+        @Valid @DefaultValue Outbound outbound,
+        @Valid @DefaultValue Templates templates,
+        String defaultRegion,
+        String defaultSender) {
+
+    /** A connected system (CRM, ERP, support desk) that calls the hub's API. */
+    public record Client(@NotBlank String apiKey) {
+        @Override
+        public String toString() {
+            return "Client[apiKey=******]";
+        }
+    }
+
+    /** A WhatsApp business phone number the hub sends from. */
+    public record Sender(
+            @NotBlank @Pattern(regexp = "\\d+", message = "must be the numeric phone-number id") String phoneNumberId,
+            @NotBlank @Pattern(regexp = "\\d+", message = "must be the numeric WhatsApp Business Account id") String wabaId,
+            String displayNumber,
+            @NotBlank String accessToken,
+            @NotNull URI baseUrl,
+            @NotBlank @Pattern(regexp = "v\\d+\\.\\d+", message = "must look like v23.0") @DefaultValue("v23.0") String apiVersion,
+            @Min(1) @DefaultValue("80") int messagesPerSecond,
+            @Min(1) @DefaultValue("40") int shards) {
+
+        /** Messages each shard may send per throttle period; shards x this never exceeds the sender's rate. */
+        public int perShardRate() {
+            return Math.max(1, messagesPerSecond / Math.min(shards, messagesPerSecond));
+        }
+
+        /** Shards actually used: never more than the rate, or a shard would get less than one message a second. */
+        public int effectiveShards() {
+            return Math.min(shards, messagesPerSecond);
+        }
+
+        @Override
+        public String toString() {
+            return "Sender[phoneNumberId=" + phoneNumberId + ", wabaId=" + wabaId + ", baseUrl=" + baseUrl
+                    + ", apiVersion=" + apiVersion + ", messagesPerSecond=" + messagesPerSecond + ", accessToken=******]";
+        }
+    }
+
+    public record Webhook(@NotBlank String appSecret, @NotBlank String verifyToken, @Min(1) @DefaultValue("4") int consumers) {
+        @Override
+        public String toString() {
+            return "Webhook[appSecret=******, verifyToken=******]";
+        }
+    }
+
+    public record Outbound(
+            @DefaultValue("true") boolean autoStart,
+            @DefaultValue("25ms") Duration throttleGuard,
+            @DefaultValue("5s") Duration connectTimeout,
+            @DefaultValue("30s") Duration responseTimeout,
+            @DefaultValue("30s") Duration probeInterval,
+            @Valid @DefaultValue Retry transientRetry,
+            @Valid @DefaultValue Retry throttledRetry) {
+    }
+
+    /** Retries after the first attempt, first delay, growth factor and cap. */
+    public record Retry(@Min(0) @DefaultValue("5") int maxRetries, @DefaultValue("500ms") Duration initialDelay,
+                        @Min(1) @DefaultValue("2") double multiplier, @DefaultValue("30s") Duration maxDelay) {
+    }
+
+    public record Templates(@DefaultValue("10m") Duration syncInterval, @DefaultValue("5s") Duration retryInterval) {
+    }
+}

@@ -1,0 +1,2 @@
+/** Operator endpoints and health: senders, dead letters. */
+package dev.whatsapphub.admin;

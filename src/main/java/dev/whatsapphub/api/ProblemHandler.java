@@ -1,0 +1,66 @@
+package dev.whatsapphub.api;
+
+import dev.whatsapphub.model.InvalidMessageException;
+import dev.whatsapphub.model.TemplatesNotLoadedException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/** Every error of the API as application/problem+json, naming the field and the rule where there is one. */
+@RestControllerAdvice
+class ProblemHandler extends ResponseEntityExceptionHandler {
+
+    @ExceptionHandler(InvalidMessageException.class)
+    ResponseEntity<ProblemDetail> invalid(InvalidMessageException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
+        problem.setType(ApiProblem.type("invalid-message"));
+        problem.setTitle("The message is not valid; nothing was queued");
+        problem.setProperty("errors", e.errors());
+        return problemResponse(problem);
+    }
+
+    @ExceptionHandler(TemplatesNotLoadedException.class)
+    ResponseEntity<ProblemDetail> templatesNotLoaded(TemplatesNotLoadedException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+        problem.setType(ApiProblem.type("templates-not-loaded"));
+        problem.setTitle("Templates not loaded yet; nothing was queued");
+        return problemResponse(problem);
+    }
+
+    @ExceptionHandler(ApiProblem.class)
+    ResponseEntity<ProblemDetail> api(ApiProblem e) {
+        return problemResponse(e.toProblem());
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e, HttpHeaders headers,
+                                                                  HttpStatusCode status, WebRequest request) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                "The body is not valid JSON: " + rootMessage(e));
+        problem.setType(ApiProblem.type("unreadable-body"));
+        problem.setTitle("Unreadable request body");
+        return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    }
+
+    private static ResponseEntity<ProblemDetail> problemResponse(ProblemDetail problem) {
+        return ResponseEntity.status(problem.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        int newline = message.indexOf('\n');
+        return newline > 0 ? message.substring(0, newline) : message;
+    }
+}

@@ -1,0 +1,2 @@
+/** The send API over HTTP: API-key authentication, accepting messages, reading their status, problem+json errors. */
+package dev.whatsapphub.api;

@@ -1,0 +1,123 @@
+package dev.whatsapphub.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.whatsapphub.HubProperties;
+import dev.whatsapphub.HubProperties.Sender;
+import dev.whatsapphub.templates.TemplateRegistry;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+
+/**
+ * Validates a send request and builds the Cloud API payload, or fails with every problem found.
+ * Nothing is stored or queued before this has passed.
+ */
+@Component
+public class MessageFactory {
+
+    static final List<String> CONTENT_KINDS = List.of("template", "text", "media", "interactive", "reaction", "location");
+    private static final Set<String> FIELDS = Set.of("to", "from", "template", "text", "media", "interactive", "reaction",
+            "location", "idempotency_key", "reply_to", "metadata");
+    private static final int MAX_METADATA_CHARS = 4096;
+
+    private final HubProperties properties;
+    private final TemplateRegistry templates;
+
+    public MessageFactory(HubProperties properties, TemplateRegistry templates) {
+        this.properties = properties;
+        this.templates = templates;
+    }
+
+    public AcceptedMessage accept(String id, JsonNode request) {
+        Checks checks = new Checks();
+        if (request == null || !request.isObject()) {
+            checks.add("$", "the body must be a JSON object");
+            checks.fail();
+        }
+        for (Iterator<String> names = request.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!FIELDS.contains(name)) {
+                checks.add(name, "is not a field of a message (known: " + String.join(", ", FIELDS.stream().sorted().toList()) + ")");
+            }
+        }
+        String recipient = recipient(request, checks);
+        String senderAlias = sender(request, checks);
+        String idempotencyKey = checks.text(request, "idempotency_key", "idempotency_key", 255, false);
+        String replyTo = checks.text(request, "reply_to", "reply_to", 512, false);
+        JsonNode metadata = request.get("metadata");
+        if (metadata != null && !metadata.isNull() && (!metadata.isObject() || metadata.toString().length() > MAX_METADATA_CHARS)) {
+            checks.add("metadata", "must be a JSON object of at most " + MAX_METADATA_CHARS + " characters");
+        }
+        List<String> kinds = CONTENT_KINDS.stream().filter(request::hasNonNull).toList();
+        if (kinds.size() != 1) {
+            checks.add(kinds.isEmpty() ? "$" : String.join(",", kinds),
+                    "give exactly one of " + String.join(", ", CONTENT_KINDS) + (kinds.isEmpty() ? "" : " (got " + kinds.size() + ")"));
+            checks.fail();
+        }
+        String kind = kinds.get(0);
+        JsonNode spec = request.get(kind);
+        if (!spec.isObject()) {
+            checks.add(kind, "must be a JSON object");
+            checks.fail();
+        }
+        Sender sender = senderAlias == null ? null : properties.senders().get(senderAlias);
+        ObjectNode content = switch (kind) {
+            case "template" -> sender == null ? null : TemplateContent.build(spec, sender.wabaId(), templates, checks);
+            case "text" -> ContentRules.text(spec, checks);
+            case "media" -> ContentRules.media(spec, checks);
+            case "interactive" -> ContentRules.interactive(spec, checks);
+            case "reaction" -> ContentRules.reaction(spec, checks);
+            default -> ContentRules.location(spec, checks);
+        };
+        checks.fail();
+        String type = "media".equals(kind) ? spec.get("kind").asText() : kind;
+        ObjectNode payload = JsonNodeFactory.instance.objectNode()
+                .put("messaging_product", "whatsapp")
+                .put("recipient_type", "individual")
+                .put("to", recipient)
+                .put("type", type);
+        payload.set(type, content);
+        if (replyTo != null) {
+            payload.putObject("context").put("message_id", replyTo);
+        }
+        // Meta echoes this in every status webhook: statuses find their message even before the wamid is stored.
+        payload.put("biz_opaque_callback_data", id);
+        return new AcceptedMessage(id, senderAlias, recipient, type, payload,
+                metadata == null || metadata.isNull() ? null : metadata, idempotencyKey);
+    }
+
+    private String recipient(JsonNode request, Checks checks) {
+        String to = checks.text(request, "to", "to", 64, true);
+        if (to == null || to.isEmpty()) {
+            return null;
+        }
+        try {
+            return PhoneNumbers.toE164(to, properties.defaultRegion());
+        } catch (IllegalArgumentException e) {
+            checks.add("to", e.getMessage());
+            return null;
+        }
+    }
+
+    private String sender(JsonNode request, Checks checks) {
+        String from = checks.text(request, "from", "from", 64, false);
+        if (from == null) {
+            if (properties.senders().size() == 1) {
+                return properties.senders().keySet().iterator().next();
+            }
+            if (properties.defaultSender() != null) {
+                return properties.defaultSender();
+            }
+            checks.add("from", "is required when the hub has several senders: one of " + properties.senders().keySet());
+            return null;
+        }
+        if (!properties.senders().containsKey(from)) {
+            checks.add("from", "unknown sender '" + from + "': one of " + properties.senders().keySet());
+            return null;
+        }
+        return from;
+    }
+}

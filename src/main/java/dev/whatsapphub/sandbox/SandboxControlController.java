@@ -1,0 +1,90 @@
+package dev.whatsapphub.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.whatsapphub.sandbox.SandboxProperties.PhoneNumber;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The sandbox's own controls, which Meta does not have: inject faults, make a user write
+ * (opening the 24-hour window), change a template's status, read the sends it received.
+ */
+@RestController
+@ConditionalOnProperty(name = "sandbox.enabled", havingValue = "true")
+@RequestMapping("/sandbox/control")
+class SandboxControlController {
+
+    private final SandboxState state;
+    private final SandboxWebhooks webhooks;
+
+    SandboxControlController(SandboxState state, SandboxWebhooks webhooks) {
+        this.state = state;
+        this.webhooks = webhooks;
+    }
+
+    /** {@code {"code": 190, "count": 3}}: the next 3 sends fail with 190; without count, until deleted. */
+    @PutMapping("/faults/{phoneNumberId}")
+    ResponseEntity<?> fault(@PathVariable String phoneNumberId, @RequestBody JsonNode body) {
+        if (state.number(phoneNumberId).isEmpty() || !body.path("code").isInt()) {
+            return ResponseEntity.badRequest().body(Map.of("error", "known phone-number id and an integer 'code' required"));
+        }
+        state.setFault(phoneNumberId, new SandboxState.Fault(body.path("code").asInt(), body.path("count").asInt(-1)));
+        return ResponseEntity.noContent().build();
+    }
+
+    @DeleteMapping("/faults/{phoneNumberId}")
+    ResponseEntity<?> clearFault(@PathVariable String phoneNumberId) {
+        state.clearFault(phoneNumberId);
+        return ResponseEntity.noContent().build();
+    }
+
+    /** A user writes to a business number: the window opens and the hub gets the message webhook. */
+    @PostMapping("/inbound")
+    ResponseEntity<?> inbound(@RequestBody JsonNode body) {
+        PhoneNumber number = state.number(body.path("phone_number_id").asText()).orElse(null);
+        String from = body.path("from").asText("").replaceAll("\\D", "");
+        if (number == null || from.isEmpty()) {
+            return ResponseEntity.badRequest().body(Map.of("error", "'phone_number_id' of a sandbox number and 'from' required"));
+        }
+        Instant now = Instant.now();
+        state.userWrote(number.id(), from, now);
+        String wamid = "wamid.IN" + Long.toHexString(System.nanoTime());
+        ObjectNode message = JsonNodeFactory.instance.objectNode().put("from", from).put("id", wamid)
+                .put("timestamp", Long.toString(now.getEpochSecond())).put("type", "text");
+        message.putObject("text").put("body", body.path("text").asText("Hi"));
+        webhooks.schedule(new SandboxWebhooks.Item(number, "messages", message, from), java.time.Duration.ZERO);
+        return ResponseEntity.ok(Map.of("id", wamid));
+    }
+
+    @PutMapping("/templates/{wabaId}/{name}/{language}")
+    ResponseEntity<?> templateStatus(@PathVariable String wabaId, @PathVariable String name, @PathVariable String language,
+                                     @RequestBody JsonNode body) {
+        boolean found = state.setTemplateStatus(wabaId, name, language, body.path("status").asText("APPROVED").toUpperCase());
+        return found ? ResponseEntity.noContent().build() : ResponseEntity.notFound().build();
+    }
+
+    @GetMapping("/sends")
+    List<SandboxState.ReceivedSend> sends(@RequestParam(required = false) String to) {
+        return state.sends().stream().filter(s -> to == null || to.replaceAll("\\D", "").equals(s.to())).toList();
+    }
+
+    @DeleteMapping("/sends")
+    ResponseEntity<?> clearSends() {
+        state.clearSends();
+        return ResponseEntity.noContent().build();
+    }
+}

@@ -1,0 +1,177 @@
+package dev.whatsapphub.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.whatsapphub.sandbox.SandboxProperties.PhoneNumber;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+
+/**
+ * Meta's Graph endpoints as the sandbox serves them under {@code /sandbox}: any {@code vNN.N}
+ * version, or none; token in the Authorization header or in {@code access_token}.
+ */
+@RestController
+@ConditionalOnProperty(name = "sandbox.enabled", havingValue = "true")
+@RequestMapping("/sandbox")
+class SandboxGraphController {
+
+    private static final String VERSION = "{version:v\\d+(?:\\.\\d+)?}";
+    private static final Set<Integer> SENDER_FATAL = Set.of(0, 190, 200, 368, 131031);
+
+    private final SandboxProperties properties;
+    private final SandboxState state;
+    private final SandboxMessages messages;
+    private final ObjectMapper mapper;
+
+    SandboxGraphController(SandboxProperties properties, SandboxState state, SandboxMessages messages, ObjectMapper mapper) {
+        this.properties = properties;
+        this.state = state;
+        this.messages = messages;
+        this.mapper = mapper;
+    }
+
+    @PostMapping({"/" + VERSION + "/{id}/messages", "/{id:\\d+}/messages"})
+    CompletableFuture<ResponseEntity<ObjectNode>> send(@PathVariable String id, @RequestBody(required = false) byte[] raw,
+                                                       HttpServletRequest request) {
+        return later(() -> {
+            Optional<PhoneNumber> number = state.number(id);
+            if (number.isEmpty()) {
+                return GraphErrors.unknownObject("post", id);
+            }
+            var denied = authorize(request, number.get().accessToken());
+            if (denied != null) {
+                return denied;
+            }
+            String text = raw == null ? "" : new String(raw, StandardCharsets.UTF_8);
+            JsonNode body;
+            try {
+                body = mapper.readTree(text);
+            } catch (IOException e) {
+                body = null;
+            }
+            if (body == null || !body.isObject()) {
+                return GraphErrors.of(100, "The request body must be a JSON object");
+            }
+            return messages.send(number.get(), body, text);
+        });
+    }
+
+    @GetMapping({"/" + VERSION + "/{id}", "/{id:\\d+}"})
+    ResponseEntity<ObjectNode> object(@PathVariable String id, HttpServletRequest request) {
+        Optional<PhoneNumber> number = state.number(id);
+        if (number.isEmpty()) {
+            return GraphErrors.unknownObject("get", id);
+        }
+        var denied = authorize(request, number.get().accessToken());
+        if (denied != null) {
+            return denied;
+        }
+        var fault = state.currentFault(id).filter(f -> SENDER_FATAL.contains(f.code()));
+        if (fault.isPresent()) {
+            return GraphErrors.of(fault.get().code(), "Injected by the sandbox's fault control");
+        }
+        PhoneNumber n = number.get();
+        ObjectNode info = JsonNodeFactory.instance.objectNode().put("verified_name", n.verifiedName())
+                .put("display_phone_number", n.displayNumber()).put("id", n.id()).put("quality_rating", "GREEN")
+                .put("code_verification_status", "VERIFIED").put("platform_type", "CLOUD_API");
+        info.putObject("throughput").put("level", "STANDARD");
+        return ResponseEntity.ok(info);
+    }
+
+    @GetMapping({"/" + VERSION + "/{waba}/message_templates", "/{waba:\\d+}/message_templates"})
+    ResponseEntity<ObjectNode> templates(@PathVariable String waba, @RequestParam(defaultValue = "25") int limit,
+                                         @RequestParam(required = false) String after, @RequestParam(required = false) String name,
+                                         @RequestParam(required = false) String status, HttpServletRequest request) {
+        if (!state.isWaba(waba)) {
+            return GraphErrors.unknownObject("get", waba);
+        }
+        String token = token(request);
+        if (token == null || !state.tokenFitsWaba(waba, token)) {
+            return GraphErrors.of(190, token == null ? "An access token is required" : "The access token is not valid for this account");
+        }
+        List<ObjectNode> matching = state.templates(waba).stream()
+                .filter(t -> name == null || t.path("name").asText().equals(name))
+                .filter(t -> status == null || t.path("status").asText().equalsIgnoreCase(status)).toList();
+        int size = Math.max(1, Math.min(limit, 1000));
+        int from = after == null ? 0 : decode(after);
+        int to = Math.min(matching.size(), from + size);
+        ObjectNode page = JsonNodeFactory.instance.objectNode();
+        ArrayNode data = page.putArray("data");
+        matching.subList(Math.min(from, to), to).forEach(data::add);
+        ObjectNode paging = page.putObject("paging");
+        paging.putObject("cursors").put("before", encode(from)).put("after", encode(Math.max(from, to - 1) + 1));
+        if (to < matching.size()) {
+            paging.put("next", ServletUriComponentsBuilder.fromRequest(request).replaceQueryParam("after", encode(to)).toUriString());
+        }
+        if (from > 0) {
+            paging.put("previous", ServletUriComponentsBuilder.fromRequest(request)
+                    .replaceQueryParam("after", encode(Math.max(0, from - size))).toUriString());
+        }
+        return ResponseEntity.ok(page);
+    }
+
+    /** Every other path or method: Meta answers with a Graph error, never an HTML page. */
+    @RequestMapping("/**")
+    ResponseEntity<ObjectNode> unknown(HttpServletRequest request) {
+        return GraphErrors.body(400, 100, "GraphMethodException", "Unsupported " + request.getMethod().toLowerCase()
+                + " request. Unknown path components: " + request.getRequestURI().substring("/sandbox".length()), null);
+    }
+
+    private ResponseEntity<ObjectNode> authorize(HttpServletRequest request, String expected) {
+        String token = token(request);
+        if (token == null) {
+            return GraphErrors.of(190, "An active access token must be used to query information about the current user.");
+        }
+        return token.equals(expected) ? null : GraphErrors.of(190, "Invalid OAuth access token - Cannot parse access token");
+    }
+
+    private static String token(HttpServletRequest request) {
+        String header = request.getHeader("Authorization");
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return header.substring(7).trim();
+        }
+        return request.getParameter("access_token");
+    }
+
+    private CompletableFuture<ResponseEntity<ObjectNode>> later(java.util.function.Supplier<ResponseEntity<ObjectNode>> answer) {
+        ResponseEntity<ObjectNode> now = answer.get();
+        long latency = properties.responseLatency().toMillis();
+        if (latency <= 0) {
+            return CompletableFuture.completedFuture(now);
+        }
+        // Meta takes 100-300 ms to answer (its webhooks may come sooner); no thread waits meanwhile
+        return CompletableFuture.supplyAsync(() -> now, CompletableFuture.delayedExecutor(latency, TimeUnit.MILLISECONDS));
+    }
+
+    private static String encode(int index) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Integer.toString(index).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static int decode(String cursor) {
+        try {
+            return Integer.parseInt(new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            return 0;
+        }
+    }
+}

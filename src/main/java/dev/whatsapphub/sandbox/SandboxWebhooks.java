@@ -1,0 +1,177 @@
+package dev.whatsapphub.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.whatsapphub.sandbox.SandboxProperties.PhoneNumber;
+import dev.whatsapphub.whatsapp.WebhookSignature;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Posts webhooks to the hub as Meta does: the envelope, compact JSON with non-ASCII and '/'
+ * escaped, signed over the exact bytes; items due at the same moment share a post; a post the
+ * hub does not answer with 200 is sent again with backoff, a bounded number of times.
+ */
+class SandboxWebhooks implements AutoCloseable {
+
+    /** A status or inbound message for the hub; {@code field} is "statuses" or "messages". */
+    record Item(PhoneNumber number, String field, ObjectNode item, String waId) {
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(SandboxWebhooks.class);
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private final SandboxProperties properties;
+    private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(1, daemon("sandbox-webhook-timer"));
+    private final LinkedBlockingQueue<Item> ready = new LinkedBlockingQueue<>();
+    private final Semaphore inFlight;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final Thread dispatcher;
+    private volatile boolean running = true;
+
+    SandboxWebhooks(SandboxProperties properties) {
+        this.properties = properties;
+        this.inFlight = new Semaphore(properties.webhooks().maxInFlight());
+        this.dispatcher = daemon("sandbox-webhook-dispatch").newThread(this::dispatch);
+        dispatcher.start();
+    }
+
+    void schedule(Item item, Duration delay) {
+        if (properties.webhookUrl() == null) {
+            return;
+        }
+        timer.schedule(() -> ready.add(item), Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
+    }
+
+    private void dispatch() {
+        while (running) {
+            try {
+                List<Item> batch = new ArrayList<>();
+                batch.add(ready.take());
+                ready.drainTo(batch, properties.webhooks().maxBatch() - 1);
+                Map<String, List<Item>> byPost = new LinkedHashMap<>();
+                batch.forEach(i -> byPost.computeIfAbsent(i.number().id() + "/" + i.field(), k -> new ArrayList<>()).add(i));
+                for (List<Item> items : byPost.values()) {
+                    post(escape(envelope(items).toString()).getBytes(StandardCharsets.UTF_8), 1);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void post(byte[] body, int attempt) throws InterruptedException {
+        inFlight.acquire();
+        HttpRequest request = HttpRequest.newBuilder(properties.webhookUrl())
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .header(WebhookSignature.HEADER, WebhookSignature.sign(body, properties.appSecret()))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+            inFlight.release();
+            if (error == null && response.statusCode() == 200) {
+                return;
+            }
+            String why = error != null ? error.toString() : "HTTP " + response.statusCode();
+            if (attempt >= properties.webhooks().maxAttempts() || !running) {
+                log.warn("Sandbox gave up on a webhook after {} attempts: {}", attempt, why);
+                return;
+            }
+            long backoff = Math.min(properties.webhooks().maxBackoff().toMillis(),
+                    properties.webhooks().initialBackoff().toMillis() << (attempt - 1));
+            long jittered = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
+            log.debug("Webhook attempt {} failed ({}); again in {} ms", attempt, why, jittered);
+            timer.schedule(() -> {
+                try {
+                    post(body, attempt + 1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, jittered, TimeUnit.MILLISECONDS);
+        });
+    }
+
+    private ObjectNode envelope(List<Item> items) {
+        PhoneNumber number = items.get(0).number();
+        String field = items.get(0).field();
+        ObjectNode root = JSON.objectNode().put("object", "whatsapp_business_account");
+        ObjectNode entry = root.putArray("entry").addObject().put("id", number.wabaId());
+        ObjectNode value = entry.putArray("changes").addObject().putObject("value").put("messaging_product", "whatsapp");
+        ((ObjectNode) entry.get("changes").get(0)).put("field", "messages");
+        value.putObject("metadata").put("display_phone_number", number.displayNumber().replaceAll("\\D", ""))
+                .put("phone_number_id", number.id());
+        ArrayNode contacts = JSON.arrayNode();
+        ArrayNode list = JSON.arrayNode();
+        List<String> seen = new ArrayList<>();
+        for (Item i : items) {
+            list.add(i.item());
+            boolean failed = "failed".equals(i.item().path("status").asText());
+            boolean wanted = "messages".equals(field) || properties.statuses().includeContacts();
+            if (wanted && !failed && !seen.contains(i.waId())) {
+                seen.add(i.waId());
+                contacts.addObject().put("wa_id", i.waId()).putObject("profile").put("name", "Sandbox User " + i.waId().substring(Math.max(0, i.waId().length() - 4)));
+            }
+        }
+        if (!contacts.isEmpty()) {
+            value.set("contacts", contacts);
+        }
+        value.set(field, list);
+        return root;
+    }
+
+    /** Meta's escaping: non-ASCII as lowercase \\uXXXX and '/' as \\/ (both only occur inside JSON strings). */
+    static String escape(String json) {
+        StringBuilder out = new StringBuilder(json.length() + 16);
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (c == '/') {
+                out.append("\\/");
+            } else if (c > 127) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    static JsonNode status(String wamid, String status, String waId, long epochSeconds) {
+        return JSON.objectNode().put("id", wamid).put("status", status).put("timestamp", Long.toString(epochSeconds))
+                .put("recipient_id", waId);
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        dispatcher.interrupt();
+        timer.shutdownNow();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

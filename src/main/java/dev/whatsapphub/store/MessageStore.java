@@ -1,0 +1,122 @@
+package dev.whatsapphub.store;
+
+import dev.whatsapphub.model.AcceptedMessage;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+/** The message rows: accepted, claimed for sending, accepted by the Cloud API, failed, replayed. */
+@Repository
+public class MessageStore {
+
+    /** The first message stored under an idempotency key. */
+    public record Existing(String id, String requestHash) {
+    }
+
+    /** A message that still waits to be sent, for re-queueing after a crash. */
+    public record Queued(String id, String recipient, String payload) {
+    }
+
+    private final JdbcTemplate jdbc;
+
+    public MessageStore(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Stores a new message as queued, or returns the message stored first under the same idempotency key. */
+    public Optional<Existing> insert(AcceptedMessage m, String client, String requestHash) {
+        try {
+            jdbc.update("""
+                    INSERT INTO hub_message (id, client, idempotency_key, request_hash, sender, recipient, kind, payload,
+                                             metadata, status, status_rank, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?)""",
+                    m.id(), client, m.idempotencyKey(), requestHash, m.sender(), m.recipient(), m.kind(),
+                    m.payload().toString(), m.metadata() == null ? null : m.metadata().toString(), now());
+            return Optional.empty();
+        } catch (DuplicateKeyException sameKey) {
+            return Optional.of(jdbc.queryForObject(
+                    "SELECT id, request_hash FROM hub_message WHERE client = ? AND idempotency_key = ?",
+                    (rs, i) -> new Existing(rs.getString(1), rs.getString(2)), client, m.idempotencyKey()));
+        }
+    }
+
+    /** Undoes an insert whose message could not be queued, so that a retry with the same key starts afresh. */
+    public void delete(String id) {
+        jdbc.update("DELETE FROM hub_message WHERE id = ?", id);
+    }
+
+    public Optional<StoredMessage> find(String id) {
+        return jdbc.query("SELECT * FROM hub_message WHERE id = ?", MessageStore::row, id).stream().findFirst();
+    }
+
+    /**
+     * Counts a send attempt, unless the message was already sent or failed: then a redelivered or
+     * re-queued copy must not be sent again.
+     */
+    public boolean claim(String id) {
+        return jdbc.update("UPDATE hub_message SET attempts = attempts + 1 WHERE id = ? AND wamid IS NULL AND status = 'queued'", id) == 1;
+    }
+
+    public void countRetry(String id) {
+        jdbc.update("UPDATE hub_message SET attempts = attempts + 1 WHERE id = ?", id);
+    }
+
+    public void recordAccepted(String id, String wamid) {
+        jdbc.update("UPDATE hub_message SET wamid = COALESCE(wamid, ?), accepted_at = ? WHERE id = ?", wamid, now(), id);
+    }
+
+    /** A failure the hub decided on (Cloud API refused, retries used up); a message already read stays read. */
+    public void recordFailed(String id, int code, String title, String detail) {
+        jdbc.update("""
+                UPDATE hub_message SET status = 'failed', status_rank = 4, failed_at = ?, error_code = ?, error_title = ?,
+                       error_detail = ? WHERE id = ? AND status_rank < 3""",
+                now(), code, truncate(title, 512), truncate(detail, 2048), id);
+    }
+
+    /** A dead letter put back on its queue: it is a queued message again. */
+    public void resetForReplay(String id) {
+        jdbc.update("""
+                UPDATE hub_message SET status = 'queued', status_rank = 0, failed_at = NULL, error_code = NULL,
+                       error_title = NULL, error_detail = NULL WHERE id = ? AND status = 'failed' AND wamid IS NULL""", id);
+    }
+
+    public List<Queued> queuedBefore(String sender, OffsetDateTime before) {
+        return jdbc.query("""
+                SELECT id, recipient, payload FROM hub_message
+                WHERE sender = ? AND status = 'queued' AND wamid IS NULL AND created_at < ? ORDER BY created_at""",
+                (rs, i) -> new Queued(rs.getString(1), rs.getString(2), rs.getString(3)), sender, before);
+    }
+
+    public List<StatusEvent> history(String id, String wamid) {
+        return jdbc.query("""
+                SELECT status, status_time, recorded_at, applied, raw FROM message_status_event
+                WHERE message_id = ? OR (wamid IS NOT NULL AND wamid = ?) ORDER BY id""",
+                (rs, i) -> new StatusEvent(rs.getString(1), rs.getObject(2, OffsetDateTime.class),
+                        rs.getObject(3, OffsetDateTime.class), rs.getBoolean(4), rs.getString(5)), id, wamid);
+    }
+
+    static OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.UTC);
+    }
+
+    private static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+
+    private static StoredMessage row(ResultSet rs, int i) throws SQLException {
+        Integer code = rs.getObject("error_code", Integer.class);
+        return new StoredMessage(rs.getString("id"), rs.getString("client"), rs.getString("sender"),
+                rs.getString("recipient"), rs.getString("kind"), rs.getString("status"), rs.getString("wamid"),
+                rs.getInt("attempts"), rs.getString("metadata"), rs.getObject("created_at", OffsetDateTime.class),
+                rs.getObject("accepted_at", OffsetDateTime.class), rs.getObject("sent_at", OffsetDateTime.class),
+                rs.getObject("delivered_at", OffsetDateTime.class), rs.getObject("read_at", OffsetDateTime.class),
+                rs.getObject("failed_at", OffsetDateTime.class), code,
+                rs.getString("error_title"), rs.getString("error_detail"));
+    }
+}

@@ -1,0 +1,11 @@
+package dev.whatsapphub.store;
+
+import java.time.OffsetDateTime;
+
+/** A message row as the status API shows it. */
+public record StoredMessage(String id, String client, String sender, String recipient, String kind, String status,
+                           String wamid, int attempts, String metadata, OffsetDateTime createdAt,
+                           OffsetDateTime acceptedAt, OffsetDateTime sentAt, OffsetDateTime deliveredAt,
+                           OffsetDateTime readAt, OffsetDateTime failedAt, Integer errorCode, String errorTitle,
+                           String errorDetail) {
+}

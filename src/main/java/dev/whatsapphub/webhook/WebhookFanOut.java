@@ -1,0 +1,93 @@
+package dev.whatsapphub.webhook;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.whatsapphub.status.StatusRecorder;
+import dev.whatsapphub.status.StatusUpdate;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Walks every entry, change and item of one webhook post. Statuses are applied here, in one
+ * batch; one malformed item is logged and skipped, the others still count.
+ */
+@Component
+class WebhookFanOut implements Processor {
+
+    /** What a post holds for the stages after this one, as JSON texts. */
+    public record Items(List<String> inbound, List<String> otherFields) {
+    }
+
+    static class NotAWebhookException extends RuntimeException {
+        NotAWebhookException(String message) {
+            super(message);
+        }
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(WebhookFanOut.class);
+
+    private final ObjectMapper mapper;
+    private final StatusRecorder statuses;
+    private final MeterRegistry meters;
+
+    WebhookFanOut(ObjectMapper mapper, StatusRecorder statuses, MeterRegistry meters) {
+        this.mapper = mapper;
+        this.statuses = statuses;
+        this.meters = meters;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        JsonNode post = parse(exchange.getMessage().getBody(String.class));
+        List<StatusUpdate> updates = new ArrayList<>();
+        List<String> inbound = new ArrayList<>();
+        List<String> other = new ArrayList<>();
+        for (JsonNode entry : post.path("entry")) {
+            for (JsonNode change : entry.path("changes")) {
+                JsonNode value = change.path("value");
+                if (!"messages".equals(change.path("field").asText())) {
+                    other.add(change.toString());
+                    continue;
+                }
+                for (JsonNode item : value.path("statuses")) {
+                    try {
+                        updates.add(StatusUpdate.from(item));
+                    } catch (IllegalArgumentException bad) {
+                        meters.counter("hub.webhooks.bad-items").increment();
+                        log.warn("Skipped a malformed status item: {}", bad.getMessage());
+                    }
+                }
+                for (JsonNode message : value.path("messages")) {
+                    inbound.add(mapper.createObjectNode().<com.fasterxml.jackson.databind.node.ObjectNode>set("metadata", value.path("metadata"))
+                            .<com.fasterxml.jackson.databind.node.ObjectNode>set("contacts", value.path("contacts"))
+                            .set("message", message).toString());
+                }
+                for (JsonNode error : value.path("errors")) {
+                    log.warn("Cloud API reported an error for phone number {}: {}",
+                            value.path("metadata").path("phone_number_id").asText("?"), error);
+                }
+            }
+        }
+        statuses.record(updates);
+        exchange.getMessage().setBody(new Items(inbound, other));
+    }
+
+    private JsonNode parse(String body) {
+        try {
+            JsonNode post = mapper.readTree(body);
+            if (post == null || !post.path("entry").isArray()) {
+                throw new NotAWebhookException("the post has no 'entry' list");
+            }
+            return post;
+        } catch (JsonProcessingException e) {
+            throw new NotAWebhookException("the post is not JSON: " + e.getOriginalMessage());
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.whatsapphub.webhook;
+
+import dev.whatsapphub.HubProperties;
+import org.apache.camel.builder.RouteBuilder;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code webhook-dispatch}: takes stored webhook posts off {@code hub.webhooks} in a JMS
+ * transaction, applies their statuses, and moves what later stages own (inbound messages,
+ * template and account events) to their queues. A post that is not a webhook at all goes to
+ * {@code hub.webhooks.dlq}, its reason attached.
+ */
+@Component
+class WebhookRoutes extends RouteBuilder {
+
+    static final String INBOUND = "hub.inbound";
+    static final String OTHER_FIELDS = "hub.webhooks.other";
+
+    private final HubProperties properties;
+    private final WebhookFanOut fanOut;
+
+    WebhookRoutes(HubProperties properties, WebhookFanOut fanOut) {
+        this.properties = properties;
+        this.fanOut = fanOut;
+    }
+
+    @Override
+    public void configure() {
+        int consumers = properties.webhook().consumers();
+        from("jms:queue:" + WebhookController.QUEUE + "?transacted=true&cacheLevelName=CACHE_CONSUMER"
+                + "&concurrentConsumers=" + consumers + "&maxConcurrentConsumers=" + consumers)
+                .routeId("webhook-dispatch")
+                .onException(WebhookFanOut.NotAWebhookException.class)
+                    .handled(true)
+                    .setHeader("hubFailureReason", simple("${exception.message}"))
+                    .to("jms:queue:hub.webhooks.dlq")
+                .end()
+                .process(fanOut)
+                .split(simple("${body.inbound}"))
+                    .to("jms:queue:" + INBOUND)
+                .end()
+                .split(simple("${body.otherFields}"))
+                    .to("jms:queue:" + OTHER_FIELDS)
+                .end();
+    }
+}
