@@ -21,6 +21,7 @@ class SendSteps {
     static final String SENDER = "hubSender";
     static final String SKIP = "hubSkip";
     private static final String PAYLOAD = "hubPayload";
+    private static final String RETRIES = "hubRetries";
     private static final Logger log = LoggerFactory.getLogger(SendSteps.class);
 
     private final MessageStore store;
@@ -44,7 +45,8 @@ class SendSteps {
         exchange.setProperty(OutboundQueues.GROUP, in.getHeader(OutboundQueues.GROUP, String.class));
         exchange.setProperty(PAYLOAD, in.getBody(String.class));
         if (senders.isPaused(senderAlias)) {
-            // the route is being stopped; put the message back untouched
+            // the route is being stopped; put the message back untouched, without spinning on it
+            pauseBriefly();
             exchange.setRollbackOnly(true);
             exchange.setProperty(SKIP, true);
         } else if (!store.claim(id(exchange))) {
@@ -53,10 +55,10 @@ class SendSteps {
         }
     }
 
-    /** The HTTP request: only our headers go to Meta, none of the JMS ones. */
+    /** The HTTP request: only our headers go to Meta, none of the JMS ones (Camel's own stay: they count retries). */
     void request(Exchange exchange, Sender sender) {
         var out = exchange.getMessage();
-        out.removeHeaders("*");
+        out.removeHeaders("*", "Camel*");
         out.setHeader(Exchange.HTTP_METHOD, "POST");
         out.setHeader(Exchange.CONTENT_TYPE, "application/json");
         out.setHeader("Authorization", "Bearer " + sender.accessToken());
@@ -85,7 +87,8 @@ class SendSteps {
 
     void retrying(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        int attempt = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
+        int attempt = exchange.getProperty(RETRIES, 0, Integer.class) + 1;
+        exchange.setProperty(RETRIES, attempt);
         log.warn("Retrying message {} to {} (retry {}): {}", id(exchange),
                 PhoneNumbers.mask(exchange.getProperty(OutboundQueues.RECIPIENT, String.class)), attempt,
                 cause == null ? "?" : cause.getMessage());
@@ -97,7 +100,7 @@ class SendSteps {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         CloudApiError error = cause instanceof CloudApiException e ? e.error()
                 : new CloudApiError(131000, "Could not reach the Cloud API", String.valueOf(cause), 0, null);
-        int retries = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
+        int retries = exchange.getProperty(RETRIES, 0, Integer.class);
         String reason = error.summary() + (retries > 0 ? " (gave up after " + (retries + 1) + " attempts)" : "");
         store.recordFailed(id(exchange), error.code(), error.title(), reason);
         log.warn("Message {} failed and went to {}: {}", id(exchange), OutboundQueues.DEAD_LETTERS, reason);
@@ -117,6 +120,14 @@ class SendSteps {
     void pauseSender(Exchange exchange) {
         CloudApiException cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, CloudApiException.class);
         senders.pause(exchange.getProperty(SENDER, String.class), cause.error());
+    }
+
+    private static void pauseBriefly() {
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static String id(Exchange exchange) {
