@@ -19,7 +19,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * H2 file database, in-process sandbox), on a free port, with shorter delays and a few extra
  * sandbox numbers and senders so tests do not disturb each other.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT, properties = {
+@SpringBootTest(classes = WhatsappHubApplication.class, webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT, properties = {
         "sandbox.statuses.sent=50ms", "sandbox.statuses.delivered=100ms", "sandbox.statuses.read=150ms",
         "sandbox.webhooks.initial-backoff=200ms",
         "sandbox.phone-numbers[0].id=100000000000001", "sandbox.phone-numbers[0].waba-id=200000000000001",

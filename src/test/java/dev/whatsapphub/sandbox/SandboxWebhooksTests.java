@@ -1,0 +1,93 @@
+package dev.whatsapphub.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import dev.whatsapphub.whatsapp.WebhookSignature;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The sandbox's webhook delivery against a real HTTP server standing in for the hub. */
+class SandboxWebhooksTests {
+
+    private final List<String> bodies = new CopyOnWriteArrayList<>();
+    private final List<String> signatures = new CopyOnWriteArrayList<>();
+    private HttpServer hub;
+    private SandboxWebhooks webhooks;
+
+    @AfterEach
+    void stop() {
+        webhooks.close();
+        hub.stop(0);
+    }
+
+    @Test
+    void postNotAnsweredWith200IsSentAgainWithTheSameSignedBytes() throws Exception {
+        start(2);
+
+        webhooks.schedule(item("wamid.A", "sent"), Duration.ZERO);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> bodies.size() == 3);
+        assertThat(bodies).containsOnly(bodies.get(0));
+        for (int i = 0; i < 3; i++) {
+            assertThat(WebhookSignature.matches(bodies.get(i).getBytes(StandardCharsets.UTF_8), signatures.get(i), "sandbox-app-secret")).isTrue();
+        }
+    }
+
+    @Test
+    void redeliveryStopsAfterTheLastAttempt() throws Exception {
+        start(100);
+
+        webhooks.schedule(item("wamid.B", "sent"), Duration.ZERO);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> bodies.size() == 3);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> bodies.size() == 3);
+    }
+
+    @Test
+    void bodyIsMetasEnvelopeWithNonAsciiAndSlashesEscaped() throws Exception {
+        start(0);
+        ObjectNode status = item("wamid.C/é", "read").item();
+
+        webhooks.schedule(new SandboxWebhooks.Item(number(), "statuses", status, "34612000000"), Duration.ZERO);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> bodies.size() == 1);
+        String body = bodies.get(0);
+        assertThat(body).contains("\"object\":\"whatsapp_business_account\"", "\"phone_number_id\":\"100000000000001\"",
+                "wamid.C\\/\\u00e9", "\"field\":\"messages\"").doesNotContain("é");
+    }
+
+    private void start(int failures) throws Exception {
+        hub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        hub.createContext("/webhooks/whatsapp", exchange -> {
+            bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            signatures.add(exchange.getRequestHeaders().getFirst(WebhookSignature.HEADER));
+            exchange.sendResponseHeaders(bodies.size() <= failures ? 500 : 200, -1);
+            exchange.close();
+        });
+        hub.start();
+        URI url = URI.create("http://127.0.0.1:" + hub.getAddress().getPort() + "/webhooks/whatsapp");
+        webhooks = new SandboxWebhooks(new SandboxProperties(true, List.of(number()), "sandbox-app-secret", url, Duration.ZERO,
+                new SandboxProperties.Statuses(Duration.ZERO, Duration.ZERO, Duration.ZERO, true),
+                new SandboxProperties.Webhooks(50, 4, 3, Duration.ofMillis(100), Duration.ofSeconds(1)), 80,
+                new SandboxProperties.PairRate(45, Duration.ofSeconds(6))));
+    }
+
+    private static SandboxProperties.PhoneNumber number() {
+        return new SandboxProperties.PhoneNumber("100000000000001", "200000000000001", "+1 555 000 0001", "t", "Sandbox");
+    }
+
+    private static SandboxWebhooks.Item item(String wamid, String status) {
+        ObjectNode item = JsonNodeFactory.instance.objectNode().put("id", wamid).put("status", status).put("timestamp", "1");
+        return new SandboxWebhooks.Item(number(), "statuses", item, "34612000000");
+    }
+}
