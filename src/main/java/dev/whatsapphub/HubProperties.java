@@ -82,6 +82,7 @@ public record HubProperties(
             @DefaultValue("5s") Duration connectTimeout,
             @DefaultValue("30s") Duration responseTimeout,
             @DefaultValue("30s") Duration probeInterval,
+            @DefaultValue("7d") Duration recoveryLookback,
             @Valid @DefaultValue Retry transientRetry,
             @Valid @DefaultValue Retry throttledRetry) {
     }

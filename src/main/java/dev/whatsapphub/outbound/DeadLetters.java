@@ -80,6 +80,7 @@ public class DeadLetters {
             copy.setStringProperty(OutboundQueues.MESSAGE_ID, messageId);
             copy.setStringProperty(OutboundQueues.RECIPIENT, letter.recipient());
             copy.setStringProperty(OutboundQueues.GROUP, queues.groupOf(sender, letter.recipient()));
+            copy.setBooleanProperty(OutboundQueues.REQUEUED, true);
             session.createProducer(session.createQueue(OutboundQueues.queueOf(sender))).send(copy);
             session.commit();
             return letter;

@@ -22,6 +22,8 @@ public class OutboundQueues {
     static final String MESSAGE_ID = "hubMessageId";
     static final String RECIPIENT = "hubRecipient";
     static final String GROUP = "JMSXGroupID";
+    /** Set on copies put on a queue again (crash recovery, replay): the send route checks the database for those. */
+    static final String REQUEUED = "hubRequeued";
 
     private final JmsTemplate jms;
     private final HubProperties properties;
@@ -37,15 +39,22 @@ public class OutboundQueues {
 
     /** A persistent, blocking send: when this returns, the broker has the message on disk. */
     public void enqueue(AcceptedMessage m) {
-        enqueue(m.sender(), m.id(), m.recipient(), m.payload().toString());
+        send(m.sender(), m.id(), m.recipient(), m.payload().toString(), false);
     }
 
-    public void enqueue(String sender, String id, String recipient, String payload) {
+    void requeue(String sender, String id, String recipient, String payload) {
+        send(sender, id, recipient, payload, true);
+    }
+
+    private void send(String sender, String id, String recipient, String payload, boolean requeued) {
         jms.send(queueOf(sender), session -> {
             TextMessage message = session.createTextMessage(payload);
             message.setStringProperty(MESSAGE_ID, id);
             message.setStringProperty(RECIPIENT, recipient);
             message.setStringProperty(GROUP, groupOf(sender, recipient));
+            if (requeued) {
+                message.setBooleanProperty(REQUEUED, true);
+            }
             return message;
         });
     }

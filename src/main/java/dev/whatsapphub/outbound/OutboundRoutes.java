@@ -32,7 +32,9 @@ class OutboundRoutes extends RouteBuilder {
 
     private void sender(String alias, Sender sender) {
         int consumers = sender.effectiveShards();
-        from("jms:queue:" + OutboundQueues.queueOf(alias) + "?transacted=true&cacheLevelName=CACHE_CONSUMER"
+        // a local JMS transaction per message, on the listener's cached session: the dead-letter send joins it,
+        // and no connection is opened per message (a lazily created JmsTransactionManager would open one)
+        from("jms:queue:" + OutboundQueues.queueOf(alias) + "?transacted=true&lazyCreateTransactionManager=false&exposeListenerSession=true&cacheLevelName=CACHE_CONSUMER"
                 + "&concurrentConsumers=" + consumers + "&maxConcurrentConsumers=" + consumers)
                 .routeId(sendRouteId(alias))
                 .routeConfigurationId(SendErrorHandling.ID)

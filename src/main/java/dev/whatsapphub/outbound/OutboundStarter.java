@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
 /**
  * Before any sender consumes, puts back on its queue every message the database holds as
  * queued but the broker does not: the hub crashed between storing it and enqueueing it.
- * A copy that turns out to be a duplicate is harmless, the send route claims each message once.
+ * A copy that turns out to be a duplicate is harmless, the send route checks re-queued copies against the database.
  */
 @Component
 class OutboundStarter {
@@ -51,9 +51,10 @@ class OutboundStarter {
     private void requeueOrphans(String alias) {
         Set<String> waiting = queues.waitingIds(alias);
         int requeued = 0;
-        for (MessageStore.Queued q : store.queuedBefore(alias, startedAt)) {
+        OffsetDateTime from = startedAt.minus(properties.outbound().recoveryLookback());
+        for (MessageStore.Queued q : store.queuedBetween(alias, from, startedAt)) {
             if (!waiting.contains(q.id())) {
-                queues.enqueue(alias, q.id(), q.recipient(), q.payload());
+                queues.requeue(alias, q.id(), q.recipient(), q.payload());
                 requeued++;
             }
         }

@@ -49,10 +49,15 @@ class SendSteps {
             pauseBriefly();
             exchange.setRollbackOnly(true);
             exchange.setProperty(SKIP, true);
-        } else if (!store.claim(id(exchange))) {
+        } else if (mayBeACopy(in) && !store.stillToSend(id(exchange))) {
             log.info("Message {} was already sent or failed; not sending it again", id(exchange));
             exchange.setProperty(SKIP, true);
         }
+    }
+
+    /** A first delivery of a message queued once cannot have been sent yet: only other copies need the database. */
+    private static boolean mayBeACopy(org.apache.camel.Message in) {
+        return in.getHeader("JMSRedelivered", false, Boolean.class) || in.getHeader(OutboundQueues.REQUEUED, false, Boolean.class);
     }
 
     /** The HTTP request: only our headers go to Meta, none of the JMS ones (Camel's own stay: they count retries). */
@@ -81,7 +86,7 @@ class SendSteps {
     }
 
     void accepted(Exchange exchange) {
-        store.recordAccepted(id(exchange), exchange.getMessage().getBody(String.class));
+        store.recordAccepted(id(exchange), exchange.getMessage().getBody(String.class), attempts(exchange));
         meters.counter("hub.outbound.accepted", "sender", exchange.getProperty(SENDER, String.class)).increment();
     }
 
@@ -92,7 +97,6 @@ class SendSteps {
         log.warn("Retrying message {} to {} (retry {}): {}", id(exchange),
                 PhoneNumbers.mask(exchange.getProperty(OutboundQueues.RECIPIENT, String.class)), attempt,
                 cause == null ? "?" : cause.getMessage());
-        store.countRetry(id(exchange));
     }
 
     /** Marks the message failed and turns the exchange into the dead letter that keeps the reason. */
@@ -102,7 +106,7 @@ class SendSteps {
                 : new CloudApiError(131000, "Could not reach the Cloud API", String.valueOf(cause), 0, null);
         int retries = exchange.getProperty(RETRIES, 0, Integer.class);
         String reason = error.summary() + (retries > 0 ? " (gave up after " + (retries + 1) + " attempts)" : "");
-        store.recordFailed(id(exchange), error.code(), error.title(), reason);
+        store.recordFailed(id(exchange), error.code(), error.title(), reason, attempts(exchange));
         log.warn("Message {} failed and went to {}: {}", id(exchange), OutboundQueues.DEAD_LETTERS, reason);
         meters.counter("hub.outbound.failed", "sender", exchange.getProperty(SENDER, String.class),
                 "code", String.valueOf(error.code())).increment();
@@ -128,6 +132,10 @@ class SendSteps {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static int attempts(Exchange exchange) {
+        return 1 + exchange.getProperty(RETRIES, 0, Integer.class);
     }
 
     private static String id(Exchange exchange) {

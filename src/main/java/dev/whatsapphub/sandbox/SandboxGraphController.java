@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.ResponseEntity;
@@ -36,6 +38,11 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 class SandboxGraphController {
 
     private static final String VERSION = "{version:v\\d+(?:\\.\\d+)?}";
+    private static final ScheduledExecutorService LATENCY = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "sandbox-latency");
+        t.setDaemon(true);
+        return t;
+    });
     private static final Set<Integer> SENDER_FATAL = Set.of(0, 190, 200, 368, 131031);
 
     private final SandboxProperties properties;
@@ -160,7 +167,9 @@ class SandboxGraphController {
             return CompletableFuture.completedFuture(now);
         }
         // Meta takes 100-300 ms to answer (its webhooks may come sooner); no thread waits meanwhile
-        return CompletableFuture.supplyAsync(() -> now, CompletableFuture.delayedExecutor(latency, TimeUnit.MILLISECONDS));
+        CompletableFuture<ResponseEntity<ObjectNode>> delayed = new CompletableFuture<>();
+        LATENCY.schedule(() -> delayed.complete(now), latency, TimeUnit.MILLISECONDS);
+        return delayed;
     }
 
     private static String encode(int index) {

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What the sandbox knows and remembers: its phone numbers, the templates of each account, when
@@ -39,6 +40,8 @@ class SandboxState {
     private final Map<String, Instant> lastInbound = new ConcurrentHashMap<>();
     private final Map<String, Fault> faults = new ConcurrentHashMap<>();
     private final ConcurrentLinkedDeque<ReceivedSend> sends = new ConcurrentLinkedDeque<>();
+    // the deque's size() walks the whole deque
+    private final AtomicInteger sendCount = new AtomicInteger();
 
     SandboxState(SandboxProperties properties, ObjectMapper mapper) {
         properties.phoneNumbers().forEach(n -> numbers.put(n.id(), n));
@@ -123,8 +126,8 @@ class SandboxState {
 
     void log(ReceivedSend send) {
         sends.addLast(send);
-        if (sends.size() > SEND_LOG_SIZE) {
-            sends.pollFirst();
+        if (sendCount.incrementAndGet() > SEND_LOG_SIZE && sends.pollFirst() != null) {
+            sendCount.decrementAndGet();
         }
     }
 
@@ -134,6 +137,7 @@ class SandboxState {
 
     void clearSends() {
         sends.clear();
+        sendCount.set(0);
     }
 
     private static List<ObjectNode> seed(ObjectMapper mapper) {

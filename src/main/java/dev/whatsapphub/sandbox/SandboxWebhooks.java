@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,12 +39,15 @@ class SandboxWebhooks implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SandboxWebhooks.class);
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private final SandboxProperties properties;
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(1, daemon("sandbox-webhook-timer"));
     private final LinkedBlockingQueue<Item> ready = new LinkedBlockingQueue<>();
     private final Semaphore inFlight;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+    // an executor of its own: on a 2-core machine CompletableFuture's default would start a thread per completion
+    private final ExecutorService callbacks = Executors.newFixedThreadPool(2, daemon("sandbox-webhook-http"));
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(callbacks)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final Thread dispatcher;
     private volatile boolean running = true;
@@ -87,7 +91,7 @@ class SandboxWebhooks implements AutoCloseable {
                 .header("Content-Type", "application/json")
                 .header(WebhookSignature.HEADER, WebhookSignature.sign(body, properties.appSecret()))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+        http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenCompleteAsync((response, error) -> {
             inFlight.release();
             if (error == null && response.statusCode() == 200) {
                 return;
@@ -108,7 +112,7 @@ class SandboxWebhooks implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
             }, jittered, TimeUnit.MILLISECONDS);
-        });
+        }, callbacks);
     }
 
     private ObjectNode envelope(List<Item> items) {
@@ -141,13 +145,16 @@ class SandboxWebhooks implements AutoCloseable {
 
     /** Meta's escaping: non-ASCII as lowercase \\uXXXX and '/' as \\/ (both only occur inside JSON strings). */
     static String escape(String json) {
+        if (json.chars().allMatch(c -> c != '/' && c < 128)) {
+            return json;
+        }
         StringBuilder out = new StringBuilder(json.length() + 16);
         for (int i = 0; i < json.length(); i++) {
             char c = json.charAt(i);
             if (c == '/') {
                 out.append("\\/");
             } else if (c > 127) {
-                out.append(String.format("\\u%04x", (int) c));
+                out.append("\\u").append(HEX[c >> 12 & 0xf]).append(HEX[c >> 8 & 0xf]).append(HEX[c >> 4 & 0xf]).append(HEX[c & 0xf]);
             } else {
                 out.append(c);
             }
@@ -165,6 +172,7 @@ class SandboxWebhooks implements AutoCloseable {
         running = false;
         dispatcher.interrupt();
         timer.shutdownNow();
+        callbacks.shutdownNow();
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

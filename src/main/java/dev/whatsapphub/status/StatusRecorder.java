@@ -44,8 +44,9 @@ public class StatusRecorder {
     private static final String BY_ID = APPLY + " WHERE id = :id AND (wamid IS NULL OR :wamid IS NULL OR wamid = :wamid)";
     private static final String BY_WAMID = APPLY + " WHERE wamid = :wamid";
     private static final String HISTORY = """
-            INSERT INTO message_status_event (message_id, wamid, status, status_time, recorded_at, applied, raw)
-            VALUES (:id, :wamid, :status, :ts, :recorded, :applied, :raw)""";
+            INSERT INTO message_status_event (wamid, status, status_time, recorded_at, applied, raw)
+            VALUES (:wamid, :status, :ts, :recorded, :applied, :raw)""";
+    private static final String UNMATCHED = "INSERT INTO unmatched_status (wamid, recorded_at, raw) VALUES (:wamid, :recorded, :raw)";
 
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -69,11 +70,19 @@ public class StatusRecorder {
             boolean[] applied = apply(updates);
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
             List<SqlParameterSource> history = new ArrayList<>(updates.size());
+            List<SqlParameterSource> unmatched = new ArrayList<>();
             for (int i = 0; i < updates.size(); i++) {
-                history.add(params(updates.get(i)).addValue("recorded", now).addValue("applied", applied[i])
-                        .addValue("raw", updates.get(i).raw()));
+                MapSqlParameterSource row = params(updates.get(i)).addValue("recorded", now).addValue("applied", applied[i])
+                        .addValue("raw", updates.get(i).raw());
+                history.add(row);
+                if (!applied[i] && updates.get(i).known()) {
+                    unmatched.add(row);
+                }
             }
             jdbc.batchUpdate(HISTORY, history.toArray(SqlParameterSource[]::new));
+            if (!unmatched.isEmpty()) {
+                jdbc.batchUpdate(UNMATCHED, unmatched.toArray(SqlParameterSource[]::new));
+            }
         });
         for (StatusUpdate u : updates) {
             meters.counter("hub.statuses.recorded", "status", u.storedStatus()).increment();
@@ -89,11 +98,9 @@ public class StatusRecorder {
         var since = OffsetDateTime.now(ZoneOffset.UTC).minusHours(1);
         List<Long> ids = new ArrayList<>();
         List<StatusUpdate> updates = new ArrayList<>();
-        jdbc.query("""
-                SELECT id, raw FROM message_status_event WHERE applied = FALSE AND wamid IS NOT NULL AND recorded_at > :since
-                ORDER BY id FETCH FIRST 500 ROWS ONLY""", new MapSqlParameterSource("since", since), rs -> {
+        jdbc.query("SELECT id, raw FROM unmatched_status ORDER BY id FETCH FIRST 500 ROWS ONLY", rs -> {
             StatusUpdate u = StatusUpdate.parse(rs.getString(2), mapper);
-            if (u != null && u.known()) {
+            if (u != null) {
                 ids.add(rs.getLong(1));
                 updates.add(u);
             }
@@ -103,16 +110,27 @@ public class StatusRecorder {
         }
         tx.executeWithoutResult(status -> {
             boolean[] applied = apply(updates);
-            List<Long> done = new ArrayList<>();
             for (int i = 0; i < applied.length; i++) {
                 if (applied[i]) {
-                    done.add(ids.get(i));
+                    StatusUpdate u = updates.get(i);
+                    jdbc.update("UPDATE message_status_event SET applied = TRUE WHERE wamid = :wamid AND status = :status AND applied = FALSE",
+                            new MapSqlParameterSource("wamid", u.wamid()).addValue("status", u.status()));
                 }
             }
-            if (!done.isEmpty()) {
-                jdbc.update("UPDATE message_status_event SET applied = TRUE WHERE id IN (:ids)", new MapSqlParameterSource("ids", done));
-            }
+            // matched now, or too old to ever match (not one of the hub's messages)
+            jdbc.update("DELETE FROM unmatched_status WHERE id IN (:ids) AND (recorded_at < :since OR id IN (:done))",
+                    new MapSqlParameterSource("ids", ids).addValue("since", since).addValue("done", done(ids, applied)));
         });
+    }
+
+    private static List<Long> done(List<Long> ids, boolean[] applied) {
+        List<Long> done = new ArrayList<>(List.of(-1L));
+        for (int i = 0; i < applied.length; i++) {
+            if (applied[i]) {
+                done.add(ids.get(i));
+            }
+        }
+        return done;
     }
 
     /** Returns, per update, whether it found its message. */

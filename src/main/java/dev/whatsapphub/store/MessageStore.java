@@ -56,27 +56,25 @@ public class MessageStore {
     }
 
     /**
-     * Counts a send attempt, unless the message was already sent or failed: then a redelivered or
-     * re-queued copy must not be sent again.
+     * Whether a message still waits to be sent: a redelivered or re-queued copy of one already sent
+     * or failed must not be sent again.
      */
-    public boolean claim(String id) {
-        return jdbc.update("UPDATE hub_message SET attempts = attempts + 1 WHERE id = ? AND wamid IS NULL AND status = 'queued'", id) == 1;
+    public boolean stillToSend(String id) {
+        return Boolean.TRUE.equals(jdbc.query("SELECT wamid IS NULL AND status = 'queued' FROM hub_message WHERE id = ?",
+                rs -> rs.next() && rs.getBoolean(1), id));
     }
 
-    public void countRetry(String id) {
-        jdbc.update("UPDATE hub_message SET attempts = attempts + 1 WHERE id = ?", id);
-    }
-
-    public void recordAccepted(String id, String wamid) {
-        jdbc.update("UPDATE hub_message SET wamid = COALESCE(wamid, ?), accepted_at = ? WHERE id = ?", wamid, now(), id);
+    public void recordAccepted(String id, String wamid, int attempts) {
+        jdbc.update("UPDATE hub_message SET wamid = COALESCE(wamid, ?), accepted_at = ?, attempts = attempts + ? WHERE id = ?",
+                wamid, now(), attempts, id);
     }
 
     /** A failure the hub decided on (Cloud API refused, retries used up); a message already read stays read. */
-    public void recordFailed(String id, int code, String title, String detail) {
+    public void recordFailed(String id, int code, String title, String detail, int attempts) {
         jdbc.update("""
                 UPDATE hub_message SET status = 'failed', status_rank = 4, failed_at = ?, error_code = ?, error_title = ?,
-                       error_detail = ? WHERE id = ? AND status_rank < 3""",
-                now(), code, truncate(title, 512), truncate(detail, 2048), id);
+                       error_detail = ?, attempts = attempts + ? WHERE id = ? AND status_rank < 3""",
+                now(), code, truncate(title, 512), truncate(detail, 2048), attempts, id);
     }
 
     /** A dead letter put back on its queue: it is a queued message again. */
@@ -86,19 +84,23 @@ public class MessageStore {
                        error_title = NULL, error_detail = NULL WHERE id = ? AND status = 'failed' AND wamid IS NULL""", id);
     }
 
-    public List<Queued> queuedBefore(String sender, OffsetDateTime before) {
+    /** Messages of a sender created in [from, to) that were never sent; created_at is indexed, status is not. */
+    public List<Queued> queuedBetween(String sender, OffsetDateTime from, OffsetDateTime to) {
         return jdbc.query("""
                 SELECT id, recipient, payload FROM hub_message
-                WHERE sender = ? AND status = 'queued' AND wamid IS NULL AND created_at < ? ORDER BY created_at""",
-                (rs, i) -> new Queued(rs.getString(1), rs.getString(2), rs.getString(3)), sender, before);
+                WHERE created_at >= ? AND created_at < ? AND sender = ? AND status = 'queued' AND wamid IS NULL
+                ORDER BY created_at""",
+                (rs, i) -> new Queued(rs.getString(1), rs.getString(2), rs.getString(3)), from, to, sender);
     }
 
-    public List<StatusEvent> history(String id, String wamid) {
+    public List<StatusEvent> history(String wamid) {
+        if (wamid == null) {
+            return List.of();
+        }
         return jdbc.query("""
-                SELECT status, status_time, recorded_at, applied, raw FROM message_status_event
-                WHERE message_id = ? OR (wamid IS NOT NULL AND wamid = ?) ORDER BY id""",
+                SELECT status, status_time, recorded_at, applied, raw FROM message_status_event WHERE wamid = ? ORDER BY id""",
                 (rs, i) -> new StatusEvent(rs.getString(1), rs.getObject(2, OffsetDateTime.class),
-                        rs.getObject(3, OffsetDateTime.class), rs.getBoolean(4), rs.getString(5)), id, wamid);
+                        rs.getObject(3, OffsetDateTime.class), rs.getBoolean(4), rs.getString(5)), wamid);
     }
 
     static OffsetDateTime now() {

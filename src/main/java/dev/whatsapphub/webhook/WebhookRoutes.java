@@ -27,7 +27,7 @@ class WebhookRoutes extends RouteBuilder {
     @Override
     public void configure() {
         int consumers = properties.webhook().consumers();
-        from("jms:queue:" + WebhookController.QUEUE + "?transacted=true&cacheLevelName=CACHE_CONSUMER"
+        from("jms:queue:" + WebhookController.QUEUE + "?transacted=true&lazyCreateTransactionManager=false&exposeListenerSession=true&cacheLevelName=CACHE_CONSUMER"
                 + "&concurrentConsumers=" + consumers + "&maxConcurrentConsumers=" + consumers)
                 .routeId("webhook-dispatch")
                 .onException(WebhookFanOut.NotAWebhookException.class)
