@@ -6,14 +6,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whatsapphub.sandbox.SandboxProperties.PhoneNumber;
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -57,30 +58,58 @@ class SandboxGraphController {
         this.mapper = mapper;
     }
 
+    /**
+     * Written straight to the response: with no latency there is no async dispatch, with latency
+     * the answer waits on a timer, not on a thread.
+     */
     @PostMapping({"/" + VERSION + "/{id}/messages", "/{id:\\d+}/messages"})
-    CompletableFuture<ResponseEntity<ObjectNode>> send(@PathVariable String id, @RequestBody(required = false) byte[] raw,
-                                                       HttpServletRequest request) {
-        return later(() -> {
-            Optional<PhoneNumber> number = state.number(id);
-            if (number.isEmpty()) {
-                return GraphErrors.unknownObject("post", id);
-            }
-            var denied = authorize(request, number.get().accessToken());
-            if (denied != null) {
-                return denied;
-            }
-            String text = raw == null ? "" : new String(raw, StandardCharsets.UTF_8);
-            JsonNode body;
+    void send(@PathVariable String id, @RequestBody(required = false) byte[] raw, HttpServletRequest request,
+              HttpServletResponse response) throws IOException {
+        ResponseEntity<ObjectNode> answer = answer(id, raw, request);
+        long latency = properties.responseLatency().toMillis();
+        if (latency <= 0) {
+            write(response, answer);
+            return;
+        }
+        AsyncContext async = request.startAsync();
+        async.setTimeout(latency + 30_000);
+        LATENCY.schedule(() -> {
             try {
-                body = mapper.readTree(text);
-            } catch (IOException e) {
-                body = null;
+                write((HttpServletResponse) async.getResponse(), answer);
+            } catch (IOException clientGone) {
+                // nothing to answer to
+            } finally {
+                async.complete();
             }
-            if (body == null || !body.isObject()) {
-                return GraphErrors.of(100, "The request body must be a JSON object");
-            }
-            return messages.send(number.get(), body, text);
-        });
+        }, latency, TimeUnit.MILLISECONDS);
+    }
+
+    private ResponseEntity<ObjectNode> answer(String id, byte[] raw, HttpServletRequest request) {
+        Optional<PhoneNumber> number = state.number(id);
+        if (number.isEmpty()) {
+            return GraphErrors.unknownObject("post", id);
+        }
+        var denied = authorize(request, number.get().accessToken());
+        if (denied != null) {
+            return denied;
+        }
+        String text = raw == null ? "" : new String(raw, StandardCharsets.UTF_8);
+        JsonNode body;
+        try {
+            body = mapper.readTree(text);
+        } catch (IOException e) {
+            body = null;
+        }
+        if (body == null || !body.isObject()) {
+            return GraphErrors.of(100, "The request body must be a JSON object");
+        }
+        return messages.send(number.get(), body, text);
+    }
+
+    private void write(HttpServletResponse response, ResponseEntity<ObjectNode> answer) throws IOException {
+        response.setStatus(answer.getStatusCode().value());
+        response.setContentType("application/json");
+        mapper.writeValue(response.getOutputStream(), answer.getBody());
     }
 
     @GetMapping({"/" + VERSION + "/{id}", "/{id:\\d+}"})
@@ -158,18 +187,6 @@ class SandboxGraphController {
             return header.substring(7).trim();
         }
         return request.getParameter("access_token");
-    }
-
-    private CompletableFuture<ResponseEntity<ObjectNode>> later(java.util.function.Supplier<ResponseEntity<ObjectNode>> answer) {
-        ResponseEntity<ObjectNode> now = answer.get();
-        long latency = properties.responseLatency().toMillis();
-        if (latency <= 0) {
-            return CompletableFuture.completedFuture(now);
-        }
-        // Meta takes 100-300 ms to answer (its webhooks may come sooner); no thread waits meanwhile
-        CompletableFuture<ResponseEntity<ObjectNode>> delayed = new CompletableFuture<>();
-        LATENCY.schedule(() -> delayed.complete(now), latency, TimeUnit.MILLISECONDS);
-        return delayed;
     }
 
     private static String encode(int index) {
