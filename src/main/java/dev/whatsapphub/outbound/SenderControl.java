@@ -35,7 +35,7 @@ public class SenderControl implements HealthIndicator {
     private final CamelContext camel;
     private final Map<String, Pause> paused = new ConcurrentHashMap<>();
     private final Map<String, Boolean> started = new ConcurrentHashMap<>();
-    private final RestClient http = RestClient.create();
+    private final RestClient http = GraphClient.create(java.time.Duration.ofSeconds(10));
 
     public SenderControl(HubProperties properties, CamelContext camel) {
         this.properties = properties;
@@ -107,7 +107,8 @@ public class SenderControl implements HealthIndicator {
 
     @Override
     public Health health() {
-        Health.Builder health = paused.isEmpty() ? Health.up() : Health.down();
+        Health.Builder health = !paused.isEmpty() ? Health.down()
+                : started.size() < properties.senders().size() ? Health.outOfService() : Health.up();
         for (String alias : properties.senders().keySet()) {
             Pause p = paused.get(alias);
             Object detail = p != null ? Map.of("state", "PAUSED", "code", p.code(), "reason", p.reason(),

@@ -24,7 +24,7 @@ public record StatusUpdate(String messageId, String wamid, String status, Offset
         String wamid = item.path("id").asText(null);
         String status = item.path("status").asText(null);
         if (wamid == null || status == null) {
-            throw new IllegalArgumentException("a status needs 'id' and 'status': " + item);
+            throw new IllegalArgumentException("a status needs 'id' and 'status'");
         }
         String callback = item.path("biz_opaque_callback_data").asText(null);
         OffsetDateTime at = item.hasNonNull("timestamp")

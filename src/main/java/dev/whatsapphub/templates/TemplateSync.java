@@ -31,7 +31,7 @@ public class TemplateSync implements HealthIndicator {
 
     private final HubProperties properties;
     private final TemplateRegistry registry;
-    private final RestClient http = RestClient.create();
+    private final RestClient http = dev.whatsapphub.outbound.GraphClient.create(java.time.Duration.ofSeconds(30));
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "template-sync");
         t.setDaemon(true);

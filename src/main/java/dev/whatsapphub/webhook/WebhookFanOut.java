@@ -61,7 +61,8 @@ class WebhookFanOut implements Processor {
                         updates.add(StatusUpdate.from(item));
                     } catch (IllegalArgumentException bad) {
                         meters.counter("hub.webhooks.bad-items").increment();
-                        log.warn("Skipped a malformed status item: {}", bad.getMessage());
+                        // the item may hold a phone number: name its fields, not their values
+                        log.warn("Skipped a status item without 'id' or 'status' (fields: {})", fieldNames(item));
                     }
                 }
                 for (JsonNode message : value.path("messages")) {
@@ -77,6 +78,12 @@ class WebhookFanOut implements Processor {
         }
         statuses.record(updates);
         exchange.getMessage().setBody(new Items(inbound, other));
+    }
+
+    private static String fieldNames(JsonNode item) {
+        List<String> names = new ArrayList<>();
+        item.fieldNames().forEachRemaining(names::add);
+        return String.join(", ", names);
     }
 
     private JsonNode parse(String body) {

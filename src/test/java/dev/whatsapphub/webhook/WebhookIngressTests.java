@@ -21,6 +21,9 @@ class WebhookIngressTests extends HubTestSupport {
     @Autowired
     JdbcTemplate jdbc;
 
+    @Autowired
+    org.springframework.jms.core.JmsTemplate jms;
+
     @Test
     void verifyHandshakeEchoesTheChallenge() {
         Http.Answer ok = http.get("/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=sandbox-verify-token&hub.challenge=1158201444", Map.of());
@@ -124,6 +127,28 @@ class WebhookIngressTests extends HubTestSupport {
         JsonNode sent = sentOnly();
         post(statuses(status(sent, "delivered")));
         awaitStatus(sent.path("id").asText(), "delivered");
+    }
+
+    @Test
+    void inboundMessagesAreKeptForTheConversationStage() {
+        String from = newRecipient().substring(1);
+
+        post("""
+                {"object": "whatsapp_business_account", "entry": [{"id": "200000000000001", "changes": [{"field": "messages",
+                 "value": {"messaging_product": "whatsapp", "metadata": {"phone_number_id": "100000000000001"},
+                 "contacts": [{"profile": {"name": "Ana"}, "wa_id": "%1$s"}],
+                 "messages": [{"from": "%1$s", "id": "wamid.IN-%1$s", "timestamp": "1795598600", "type": "text", "text": {"body": "Hi"}}]}}]}]}"""
+                .formatted(from));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> jms.browse("hub.inbound", (session, browser) -> {
+            var messages = browser.getEnumeration();
+            while (messages.hasMoreElements()) {
+                if (((jakarta.jms.TextMessage) messages.nextElement()).getText().contains("wamid.IN-" + from)) {
+                    return true;
+                }
+            }
+            return false;
+        }));
     }
 
     /** A template to a number that the sandbox only ever marks "sent". */
