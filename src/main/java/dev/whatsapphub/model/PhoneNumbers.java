@@ -35,8 +35,11 @@ public final class PhoneNumbers {
         }
         if (!UTIL.isValidNumber(number)) {
             String region = UTIL.getRegionCodeForNumber(number);
+            boolean knownCountry = !"ZZ".equals(UTIL.getRegionCodeForCountryCode(number.getCountryCode()));
             throw new IllegalArgumentException("'" + raw + "' is not a valid phone number"
-                    + (region == null ? " (unknown country code +" + number.getCountryCode() + ")" : " for region " + region));
+                    + (region != null ? " for region " + region
+                    : knownCountry ? " (no number of country code +" + number.getCountryCode() + " looks like this)"
+                    : " (unknown country code +" + number.getCountryCode() + ")"));
         }
         return UTIL.format(number, PhoneNumberFormat.E164);
     }

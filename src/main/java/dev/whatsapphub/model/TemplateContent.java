@@ -23,6 +23,7 @@ final class TemplateContent {
     }
 
     static ObjectNode build(JsonNode spec, String wabaId, TemplateRegistry registry, Checks checks) {
+        int before = checks.errors().size();
         String name = checks.text(spec, "name", "template.name", 512, true);
         String language = languageOf(spec, checks);
         if (name != null && !name.matches("[a-z0-9_]+")) {
@@ -33,7 +34,7 @@ final class TemplateContent {
         if (hasComponents && hasParameters) {
             checks.add("template", "give either 'components' (Meta's form) or 'parameters' (body only), not both");
         }
-        if (name == null || language == null || !checks.ok()) {
+        if (name == null || language == null || checks.errors().size() > before) {
             return null;
         }
         if (registry.syncedAt(wabaId).isEmpty()) {

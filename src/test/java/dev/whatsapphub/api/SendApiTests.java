@@ -56,6 +56,15 @@ class SendApiTests extends HubTestSupport {
     }
 
     @Test
+    void templateProblemsAreListedEvenWhenTheRecipientIsWrongToo() {
+        Http.Answer answer = send("""
+                {"to": "12345", "template": {"name": "order_confirmation", "language": "en_US", "parameters": ["Ana"]}}""");
+
+        assertProblem(answer, 400, "to");
+        assertThat(answer.json().path("errors").findValuesAsText("field")).containsExactly("to", "template.body");
+    }
+
+    @Test
     void exactlyOneKindOfContentIsRequired() {
         assertProblem(send("{\"to\": \"+34612345678\"}"), 400, "$");
         assertProblem(send("{\"to\": \"+34612345678\", \"text\": {\"body\": \"a\"}, \"location\": {\"latitude\": 1, \"longitude\": 2}}"),
