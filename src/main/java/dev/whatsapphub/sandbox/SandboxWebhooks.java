@@ -60,7 +60,7 @@ class SandboxWebhooks implements AutoCloseable {
     }
 
     void schedule(Item item, Duration delay) {
-        if (properties.webhookUrl() == null) {
+        if (properties.webhookUrl() == null || properties.webhookUrl().toString().isEmpty()) {
             return;
         }
         timer.schedule(() -> ready.add(item), Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
@@ -80,6 +80,9 @@ class SandboxWebhooks implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
+            } catch (RuntimeException e) {
+                // one bad post must not stop every later webhook
+                log.error("Sandbox could not post a webhook to {}", properties.webhookUrl(), e);
             }
         }
     }
