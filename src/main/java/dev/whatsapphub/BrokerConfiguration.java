@@ -10,7 +10,17 @@ import org.springframework.jms.connection.CachingConnectionFactory;
 
 /** The queues between the stages and how the broker treats messages that keep failing. */
 @Configuration(proxyBeanMethods = false)
-class BrokerConfiguration {
+public class BrokerConfiguration {
+
+    /**
+     * Options of a queue consumer route: a local JMS transaction per message on the listener's
+     * cached session, which sends from the route join (Camel's lazily created
+     * JmsTransactionManager would open a broker connection per message instead).
+     */
+    public static String transactedConsumer(String queue, int consumers) {
+        return "jms:queue:" + queue + "?transacted=true&lazyCreateTransactionManager=false&exposeListenerSession=true"
+                + "&cacheLevelName=CACHE_CONSUMER&concurrentConsumers=" + consumers + "&maxConcurrentConsumers=" + consumers;
+    }
 
     /**
      * Outbound queues: a message is only rolled back on purpose (paused sender) or by a crash, so

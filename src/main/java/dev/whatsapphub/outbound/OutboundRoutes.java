@@ -1,5 +1,6 @@
 package dev.whatsapphub.outbound;
 
+import dev.whatsapphub.BrokerConfiguration;
 import dev.whatsapphub.HubProperties;
 import dev.whatsapphub.HubProperties.Sender;
 import org.apache.camel.builder.RouteBuilder;
@@ -31,11 +32,8 @@ class OutboundRoutes extends RouteBuilder {
     }
 
     private void sender(String alias, Sender sender) {
-        int consumers = sender.effectiveShards();
-        // a local JMS transaction per message, on the listener's cached session: the dead-letter send joins it,
-        // and no connection is opened per message (a lazily created JmsTransactionManager would open one)
-        from("jms:queue:" + OutboundQueues.queueOf(alias) + "?transacted=true&lazyCreateTransactionManager=false&exposeListenerSession=true&cacheLevelName=CACHE_CONSUMER"
-                + "&concurrentConsumers=" + consumers + "&maxConcurrentConsumers=" + consumers)
+        // one consumer per shard; the dead-letter send joins the consumer's transaction
+        from(BrokerConfiguration.transactedConsumer(OutboundQueues.queueOf(alias), sender.effectiveShards()))
                 .routeId(sendRouteId(alias))
                 .routeConfigurationId(SendErrorHandling.ID)
                 // started by OutboundStarter once messages orphaned by a crash are back on the queue

@@ -1,7 +1,6 @@
 package dev.whatsapphub.templates;
 
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,10 +26,6 @@ public class TemplateRegistry {
         return templates.keySet().stream()
                 .filter(k -> k.wabaId().equals(wabaId) && k.name().equals(name))
                 .map(Key::language).sorted().toList();
-    }
-
-    public Collection<Template> all(String wabaId) {
-        return templates.entrySet().stream().filter(e -> e.getKey().wabaId().equals(wabaId)).map(Map.Entry::getValue).toList();
     }
 
     /** Replaces what is known of one account with a complete listing. */

@@ -1,5 +1,6 @@
 package dev.whatsapphub.webhook;
 
+import dev.whatsapphub.BrokerConfiguration;
 import dev.whatsapphub.HubProperties;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
@@ -26,9 +27,7 @@ class WebhookRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        int consumers = properties.webhook().consumers();
-        from("jms:queue:" + WebhookController.QUEUE + "?transacted=true&lazyCreateTransactionManager=false&exposeListenerSession=true&cacheLevelName=CACHE_CONSUMER"
-                + "&concurrentConsumers=" + consumers + "&maxConcurrentConsumers=" + consumers)
+        from(BrokerConfiguration.transactedConsumer(WebhookController.QUEUE, properties.webhook().consumers()))
                 .routeId("webhook-dispatch")
                 .onException(WebhookFanOut.NotAWebhookException.class)
                     .handled(true)
