@@ -24,6 +24,12 @@ class WebhookIngressTests extends HubTestSupport {
     @Autowired
     org.springframework.jms.core.JmsTemplate jms;
 
+    @Autowired
+    dev.whatsapphub.model.MessageFactory factory;
+
+    @Autowired
+    dev.whatsapphub.store.MessageStore store;
+
     @Test
     void verifyHandshakeEchoesTheChallenge() {
         Http.Answer ok = http.get("/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=sandbox-verify-token&hub.challenge=1158201444", Map.of());
@@ -117,6 +123,23 @@ class WebhookIngressTests extends HubTestSupport {
         jdbc.update("UPDATE hub_message SET wamid = ? WHERE id = ?", wamid, id);
 
         awaitStatus(id, "delivered");
+    }
+
+    @Test
+    void statusThatArrivesBeforeTheSendCallReturnedIsApplied() throws Exception {
+        // stored but not sent yet: the only link is the hub id Meta echoes in biz_opaque_callback_data
+        String id = java.util.UUID.randomUUID().toString();
+        var message = factory.accept(id, new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                "{\"to\": \"%s\", \"template\": {\"name\": \"hello_world\", \"language\": \"en_US\"}}".formatted(newRecipient())));
+        store.insert(message, "sandbox", "h");
+
+        post(statuses("{\"id\": \"wamid.EARLY-%1$s\", \"status\": \"sent\", \"timestamp\": \"1795598577\", \"biz_opaque_callback_data\": \"%1$s\"}"
+                .formatted(id)));
+
+        JsonNode sent = awaitStatus(id, "sent");
+        assertThat(sent.path("wamid").asText()).isEqualTo("wamid.EARLY-" + id);
+        store.recordAccepted(id, "wamid.EARLY-" + id, 1);
+        assertThat(message(id).path("status").asText()).isEqualTo("sent");
     }
 
     @Test
