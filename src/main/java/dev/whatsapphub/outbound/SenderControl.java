@@ -7,6 +7,9 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +39,12 @@ public class SenderControl implements HealthIndicator {
     private final Map<String, Pause> paused = new ConcurrentHashMap<>();
     private final Map<String, Boolean> started = new ConcurrentHashMap<>();
     private final RestClient http = GraphClient.create(java.time.Duration.ofSeconds(10));
+    // route stops and starts run one after the other, so a resume never overtakes the stop of its pause
+    private final ExecutorService routeControl = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "sender-control");
+        t.setDaemon(true);
+        return t;
+    });
 
     public SenderControl(HubProperties properties, CamelContext camel) {
         this.properties = properties;
@@ -56,7 +65,7 @@ public class SenderControl implements HealthIndicator {
             log.error("Sender '{}' paused: {}. {} Its messages wait on {}.", alias, error.summary(), error.action(),
                     OutboundQueues.queueOf(alias));
             // stopping a route from one of its own exchanges would wait for that exchange: do it aside
-            new Thread(() -> stopRoute(alias), "pause-" + alias).start();
+            routeControl.execute(() -> stopRoute(alias));
         }
     }
 
@@ -72,12 +81,17 @@ public class SenderControl implements HealthIndicator {
         return true;
     }
 
+    /** Starts the sender's route once every earlier stop has finished. */
     void start(String alias) {
         try {
-            camel.getRouteController().startRoute(OutboundRoutes.sendRouteId(alias));
-            started.put(alias, true);
-        } catch (Exception e) {
-            throw new IllegalStateException("Could not start the send route of sender '" + alias + "'", e);
+            routeControl.submit(() -> {
+                camel.getRouteController().startRoute(OutboundRoutes.sendRouteId(alias));
+                return started.put(alias, true);
+            }).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Could not start the send route of sender '" + alias + "'", e.getCause());
         }
     }
 
