@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Instant;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -56,7 +57,7 @@ class SendSteps {
     }
 
     /** A first delivery of a message queued once cannot have been sent yet: only other copies need the database. */
-    private static boolean mayBeACopy(org.apache.camel.Message in) {
+    private static boolean mayBeACopy(Message in) {
         return in.getHeader("JMSRedelivered", false, Boolean.class) || in.getHeader(OutboundQueues.REQUEUED, false, Boolean.class);
     }
 

@@ -3,6 +3,8 @@ package dev.whatsapphub.outbound;
 import dev.whatsapphub.HubProperties;
 import dev.whatsapphub.HubProperties.Sender;
 import dev.whatsapphub.whatsapp.CloudApiError;
+import dev.whatsapphub.whatsapp.GraphClient;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -38,7 +40,7 @@ public class SenderControl implements HealthIndicator {
     private final CamelContext camel;
     private final Map<String, Pause> paused = new ConcurrentHashMap<>();
     private final Map<String, Boolean> started = new ConcurrentHashMap<>();
-    private final RestClient http = GraphClient.create(java.time.Duration.ofSeconds(10));
+    private final RestClient http = GraphClient.create(Duration.ofSeconds(10));
     // route stops and starts run one after the other, so a resume never overtakes the stop of its pause
     private final ExecutorService routeControl = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "sender-control");

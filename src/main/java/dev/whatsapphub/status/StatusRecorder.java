@@ -95,42 +95,36 @@ public class StatusRecorder {
      */
     @Scheduled(fixedDelayString = "${hub.status.unmatched-retry-interval:2s}")
     public void applyUnmatched() {
-        var since = OffsetDateTime.now(ZoneOffset.UTC).minusHours(1);
+        var expired = OffsetDateTime.now(ZoneOffset.UTC).minusHours(1);
         List<Long> ids = new ArrayList<>();
+        List<OffsetDateTime> recorded = new ArrayList<>();
         List<StatusUpdate> updates = new ArrayList<>();
-        jdbc.query("SELECT id, raw FROM unmatched_status ORDER BY id FETCH FIRST 500 ROWS ONLY", rs -> {
-            StatusUpdate u = StatusUpdate.parse(rs.getString(2), mapper);
-            if (u != null) {
-                ids.add(rs.getLong(1));
-                updates.add(u);
-            }
+        jdbc.query("SELECT id, recorded_at, raw FROM unmatched_status ORDER BY id FETCH FIRST 500 ROWS ONLY", rs -> {
+            ids.add(rs.getLong(1));
+            recorded.add(rs.getObject(2, OffsetDateTime.class));
+            updates.add(StatusUpdate.parse(rs.getString(3), mapper));
         });
-        if (updates.isEmpty()) {
+        if (ids.isEmpty()) {
             return;
         }
         tx.executeWithoutResult(status -> {
             boolean[] applied = apply(updates);
-            for (int i = 0; i < applied.length; i++) {
+            List<Long> done = new ArrayList<>();
+            for (int i = 0; i < ids.size(); i++) {
                 if (applied[i]) {
                     StatusUpdate u = updates.get(i);
                     jdbc.update("UPDATE message_status_event SET applied = TRUE WHERE wamid = :wamid AND status = :status AND applied = FALSE",
                             new MapSqlParameterSource("wamid", u.wamid()).addValue("status", u.status()));
                 }
+                // matched now, unreadable, or too old to ever match (not one of the hub's messages)
+                if (applied[i] || updates.get(i) == null || recorded.get(i).isBefore(expired)) {
+                    done.add(ids.get(i));
+                }
             }
-            // matched now, or too old to ever match (not one of the hub's messages)
-            jdbc.update("DELETE FROM unmatched_status WHERE id IN (:ids) AND (recorded_at < :since OR id IN (:done))",
-                    new MapSqlParameterSource("ids", ids).addValue("since", since).addValue("done", done(ids, applied)));
+            if (!done.isEmpty()) {
+                jdbc.update("DELETE FROM unmatched_status WHERE id IN (:ids)", new MapSqlParameterSource("ids", done));
+            }
         });
-    }
-
-    private static List<Long> done(List<Long> ids, boolean[] applied) {
-        List<Long> done = new ArrayList<>(List.of(-1L));
-        for (int i = 0; i < applied.length; i++) {
-            if (applied[i]) {
-                done.add(ids.get(i));
-            }
-        }
-        return done;
     }
 
     /** Returns, per update, whether it found its message. */
@@ -140,6 +134,9 @@ public class StatusRecorder {
         List<Integer> byWamid = new ArrayList<>();
         for (int i = 0; i < updates.size(); i++) {
             StatusUpdate u = updates.get(i);
+            if (u == null) {
+                continue;
+            }
             if (!u.known()) {
                 log.warn("Status '{}' of {} is not one the hub knows; kept in the history only", u.status(), u.wamid());
             } else if (u.messageId() != null) {

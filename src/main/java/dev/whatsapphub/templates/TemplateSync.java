@@ -3,7 +3,9 @@ package dev.whatsapphub.templates;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whatsapphub.HubProperties;
 import dev.whatsapphub.HubProperties.Sender;
+import dev.whatsapphub.whatsapp.GraphClient;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +33,7 @@ public class TemplateSync implements HealthIndicator {
 
     private final HubProperties properties;
     private final TemplateRegistry registry;
-    private final RestClient http = dev.whatsapphub.outbound.GraphClient.create(java.time.Duration.ofSeconds(30));
+    private final RestClient http = GraphClient.create(Duration.ofSeconds(30));
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "template-sync");
         t.setDaemon(true);

@@ -1,4 +1,4 @@
-package dev.whatsapphub.outbound;
+package dev.whatsapphub.whatsapp;
 
 import java.net.http.HttpClient;
 import java.time.Duration;
