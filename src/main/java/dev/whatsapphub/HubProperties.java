@@ -69,7 +69,7 @@ public record HubProperties(
         }
     }
 
-    public record Webhook(@NotBlank String appSecret, @NotBlank String verifyToken, @Min(1) @DefaultValue("4") int consumers) {
+    public record Webhook(@NotBlank String appSecret, @NotBlank String verifyToken, @Min(1) @DefaultValue("8") int consumers) {
         @Override
         public String toString() {
             return "Webhook[appSecret=******, verifyToken=******]";

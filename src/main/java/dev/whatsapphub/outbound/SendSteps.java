@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.time.Instant;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.component.http.HttpMethods;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -65,7 +66,8 @@ class SendSteps {
     void request(Exchange exchange, Sender sender) {
         var out = exchange.getMessage();
         out.removeHeaders("*", "Camel*");
-        out.setHeader(Exchange.HTTP_METHOD, "POST");
+        // the enum, not "POST": camel-http converts a String header through a slow type-converter lookup per call
+        out.setHeader(Exchange.HTTP_METHOD, HttpMethods.POST);
         out.setHeader(Exchange.CONTENT_TYPE, "application/json");
         out.setHeader("Authorization", "Bearer " + sender.accessToken());
         out.setBody(exchange.getProperty(PAYLOAD, String.class));
