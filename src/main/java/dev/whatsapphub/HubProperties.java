@@ -31,7 +31,19 @@ public record HubProperties(
         @Valid @DefaultValue Outbound outbound,
         @Valid @DefaultValue Templates templates,
         String defaultRegion,
-        String defaultSender) {
+        String defaultSender,
+        // operator-edited folders, relative to the working directory unless absolute
+        @DefaultValue("./routes") Path routesDir,
+        @DefaultValue("./connectors") Path connectorsDir,
+        @DefaultValue("1s") Duration routesPollInterval) {
+
+    /** The sender a message without 'from' goes out from, or null when that is ambiguous. */
+    public String senderOrDefault(String alias) {
+        if (alias != null) {
+            return alias;
+        }
+        return senders.size() == 1 ? senders.keySet().iterator().next() : defaultSender;
+    }
 
     /** A connected system (CRM, ERP, support desk) that calls the hub's API. */
     public record Client(@NotBlank String apiKey) {

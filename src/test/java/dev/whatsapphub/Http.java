@@ -23,6 +23,15 @@ public final class Http {
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
 
+    /** JSON text to a tree; for JSON carried inside other answers. */
+    public static JsonNode parse(String json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("not JSON: " + json, e);
+        }
+    }
+
     public Http(int port) {
         this.base = "http://127.0.0.1:" + port;
     }

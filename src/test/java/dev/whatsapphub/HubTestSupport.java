@@ -44,6 +44,8 @@ public abstract class HubTestSupport {
     protected static final String PRIMARY_NUMBER = "100000000000001";
     private static final int PORT = freePort();
     private static final Path DATA_DIR = tempDir();
+    /** A copy of the shipped routes/ folder: tests edit mapping files there, never the repository's. */
+    protected static final Path ROUTES_DIR = routesCopy();
     private static final AtomicInteger RECIPIENTS = new AtomicInteger();
 
     protected final Http http = new Http(PORT);
@@ -52,6 +54,8 @@ public abstract class HubTestSupport {
     static void hubOnFreePort(DynamicPropertyRegistry registry) {
         registry.add("server.port", () -> PORT);
         registry.add("hub.data-dir", DATA_DIR::toString);
+        registry.add("hub.routes-dir", ROUTES_DIR::toString);
+        registry.add("hub.routes-poll-interval", () -> "200ms");
     }
 
     protected static int port() {
@@ -89,6 +93,20 @@ public abstract class HubTestSupport {
     private static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Path routesCopy() {
+        try {
+            Path dir = Files.createTempDirectory("hub-routes-");
+            try (var files = Files.list(Path.of("routes"))) {
+                for (Path f : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+                    Files.copy(f, dir.resolve(f.getFileName()));
+                }
+            }
+            return dir;
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -1,22 +1,14 @@
 package dev.whatsapphub.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.whatsapphub.model.AcceptedMessage;
-import dev.whatsapphub.model.MessageFactory;
-import dev.whatsapphub.outbound.OutboundQueues;
+import dev.whatsapphub.outbound.MessageIntake;
+import dev.whatsapphub.outbound.MessageIntake.Intake;
 import dev.whatsapphub.store.MessageStore;
 import dev.whatsapphub.store.StoredMessage;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
-import java.util.UUID;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.jms.JmsException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -30,45 +22,25 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping(path = "/api/v1/messages", produces = MediaType.APPLICATION_JSON_VALUE)
 class MessagesController {
 
-    private final MessageFactory factory;
+    private final MessageIntake intake;
     private final MessageStore store;
-    private final OutboundQueues queues;
     private final MessageViews views;
 
-    MessagesController(MessageFactory factory, MessageStore store, OutboundQueues queues, MessageViews views) {
-        this.factory = factory;
+    MessagesController(MessageIntake intake, MessageStore store, MessageViews views) {
+        this.intake = intake;
         this.store = store;
-        this.queues = queues;
         this.views = views;
     }
 
-    /**
-     * Validated, then stored, then on the persistent queue: the 202 is only sent once both hold
-     * the message. A crash between the two is repaired at start-up (outbound.OutboundStarter).
-     */
+    /** The 202 is only sent once the database and the persistent queue both hold the message. */
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Map<String, Object>> send(@RequestBody JsonNode body, @RequestAttribute(ApiKeyInterceptor.CLIENT) String client) {
-        AcceptedMessage message = factory.accept(UUID.randomUUID().toString(), body);
-        String hash = sha256(body.toString());
-        var existing = store.insert(message, client, hash);
-        if (existing.isPresent()) {
-            if (!hash.equals(existing.get().requestHash())) {
-                throw new ApiProblem(HttpStatus.UNPROCESSABLE_ENTITY, "idempotency-key-reused", "Idempotency key reused",
-                        "idempotency_key '" + message.idempotencyKey() + "' was first used for a different message ("
-                                + existing.get().id() + "); use a new key for a new message");
-            }
-            StoredMessage first = store.find(existing.get().id()).orElseThrow();
-            return ResponseEntity.accepted().location(location(first.id())).header("Idempotent-Replayed", "true")
-                    .body(Map.of("id", first.id(), "status", first.status()));
+        Intake result = intake.submit(client, body);
+        var response = ResponseEntity.accepted().location(location(result.id()));
+        if (result.replayed()) {
+            response.header("Idempotent-Replayed", "true");
         }
-        try {
-            queues.enqueue(message);
-        } catch (JmsException brokerDown) {
-            store.delete(message.id());
-            throw new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "broker-unavailable", "Message broker unavailable",
-                    "The message could not be queued and was not accepted; retry it: " + brokerDown.getMessage());
-        }
-        return ResponseEntity.accepted().location(location(message.id())).body(Map.of("id", message.id(), "status", "queued"));
+        return response.body(Map.of("id", result.id(), "status", result.status()));
     }
 
     @GetMapping("/{id}")
@@ -80,13 +52,5 @@ class MessagesController {
 
     private static URI location(String id) {
         return URI.create("/api/v1/messages/" + id);
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,7 +1,9 @@
 package dev.whatsapphub.api;
 
+import dev.whatsapphub.mapping.InvalidEventException;
 import dev.whatsapphub.model.InvalidMessageException;
 import dev.whatsapphub.model.TemplatesNotLoadedException;
+import dev.whatsapphub.outbound.MessageIntake;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -27,12 +29,31 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return problemResponse(problem);
     }
 
+    @ExceptionHandler(InvalidEventException.class)
+    ResponseEntity<ProblemDetail> invalidEvent(InvalidEventException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
+        problem.setType(ApiProblem.type("invalid-event"));
+        problem.setTitle("The event was not taken in; nothing was sent");
+        problem.setProperty("errors", e.errors());
+        return problemResponse(problem);
+    }
+
     @ExceptionHandler(TemplatesNotLoadedException.class)
     ResponseEntity<ProblemDetail> templatesNotLoaded(TemplatesNotLoadedException e) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
         problem.setType(ApiProblem.type("templates-not-loaded"));
         problem.setTitle("Templates not loaded yet; nothing was queued");
         return problemResponse(problem);
+    }
+
+    @ExceptionHandler(MessageIntake.IdempotencyKeyReused.class)
+    ResponseEntity<ProblemDetail> keyReused(MessageIntake.IdempotencyKeyReused e) {
+        return api(new ApiProblem(HttpStatus.UNPROCESSABLE_ENTITY, "idempotency-key-reused", "Idempotency key reused", e.getMessage()));
+    }
+
+    @ExceptionHandler(MessageIntake.QueueUnavailable.class)
+    ResponseEntity<ProblemDetail> queueUnavailable(MessageIntake.QueueUnavailable e) {
+        return api(new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "broker-unavailable", "Message broker unavailable", e.getMessage()));
     }
 
     @ExceptionHandler(ApiProblem.class)

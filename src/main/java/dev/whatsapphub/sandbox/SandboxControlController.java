@@ -2,6 +2,7 @@ package dev.whatsapphub.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whatsapphub.sandbox.SandboxProperties.PhoneNumber;
 import java.time.Instant;
@@ -73,8 +74,17 @@ class SandboxControlController {
     @PutMapping("/templates/{wabaId}/{name}/{language}")
     ResponseEntity<?> templateStatus(@PathVariable String wabaId, @PathVariable String name, @PathVariable String language,
                                      @RequestBody JsonNode body) {
-        boolean found = state.setTemplateStatus(wabaId, name, language, body.path("status").asText("APPROVED").toUpperCase());
-        return found ? ResponseEntity.noContent().build() : ResponseEntity.notFound().build();
+        String status = body.path("status").asText("APPROVED").toUpperCase();
+        var changed = state.setTemplateStatus(wabaId, name, language, status);
+        if (changed.isEmpty()) {
+            return ResponseEntity.notFound().build();
+        }
+        // as Meta does when its review or quality checks change a template
+        webhooks.postChange(wabaId, "message_template_status_update", JsonNodeFactory.instance.objectNode()
+                .put("event", status).put("message_template_id", Long.parseLong(changed.get().path("id").asText("0")))
+                .put("message_template_name", name).put("message_template_language", language)
+                .put("reason", body.path("reason").asText("NONE")));
+        return ResponseEntity.noContent().build();
     }
 
     @GetMapping("/sends")

@@ -76,21 +76,20 @@ class SandboxState {
     }
 
     /** Changes a template's status, as Meta's review or quality checks would. */
-    boolean setTemplateStatus(String wabaId, String name, String language, String status) {
+    Optional<ObjectNode> setTemplateStatus(String wabaId, String name, String language, String status) {
         var list = templatesByWaba.get(wabaId);
         if (list == null) {
-            return false;
+            return Optional.empty();
         }
-        boolean found = false;
         synchronized (list) {
             for (ObjectNode t : list) {
                 if (t.path("name").asText().equals(name) && t.path("language").asText().equals(language)) {
                     t.put("status", status);
-                    found = true;
+                    return Optional.of(t.deepCopy());
                 }
             }
         }
-        return found;
+        return Optional.empty();
     }
 
     void userWrote(String phoneNumberId, String waId, Instant at) {

@@ -65,6 +65,24 @@ class SandboxWebhooks implements AutoCloseable {
         timer.schedule(() -> ready.add(item), Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * An account-level webhook (template status, quality, category), posted at once:
+     * {@code {"object":..., "entry":[{"id":<waba>, "time":..., "changes":[{"value":..., "field":...}]}]}}.
+     */
+    void postChange(String wabaId, String field, ObjectNode value) {
+        if (properties.webhookUrl() == null || properties.webhookUrl().toString().isEmpty()) {
+            return;
+        }
+        ObjectNode root = JSON.objectNode().put("object", "whatsapp_business_account");
+        ObjectNode entry = root.putArray("entry").addObject().put("id", wabaId).put("time", System.currentTimeMillis() / 1000);
+        entry.putArray("changes").addObject().<ObjectNode>set("value", value).put("field", field);
+        try {
+            post(escape(root.toString()).getBytes(StandardCharsets.UTF_8), 1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void dispatch() {
         while (running) {
             try {

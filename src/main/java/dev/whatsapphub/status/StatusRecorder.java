@@ -6,6 +6,7 @@ import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -145,6 +146,10 @@ public class StatusRecorder {
                 byWamid.add(i);
             }
         }
+        // rows locked in one order by every batch: concurrent batches touching the same messages
+        // (one with their "sent", another with their "delivered") then wait instead of deadlocking
+        byId.sort(Comparator.comparing(i -> updates.get(i).messageId()));
+        byWamid.sort(Comparator.comparing(i -> updates.get(i).wamid()));
         run(BY_ID, byId, updates, applied);
         run(BY_WAMID, byWamid, updates, applied);
         return applied;

@@ -21,6 +21,7 @@ public final class Template {
     public record Button(int index, String type, boolean needsParameter) {
     }
 
+    private final JsonNode graph;
     private final String id;
     private final String name;
     private final String language;
@@ -34,6 +35,7 @@ public final class Template {
     private final List<Button> buttons;
 
     private Template(JsonNode graph) {
+        this.graph = graph;
         this.id = graph.path("id").asText(null);
         this.name = graph.path("name").asText();
         this.language = graph.path("language").asText();
@@ -85,6 +87,23 @@ public final class Template {
         }
         return List.copyOf(found);
     }
+
+    /** The same template with one top-level attribute changed, as a status, quality or category webhook says. */
+    public Template with(String attribute, JsonNode value) {
+        com.fasterxml.jackson.databind.node.ObjectNode copy = graph.deepCopy();
+        copy.set(attribute, value);
+        return new Template(copy);
+    }
+
+    /** GREEN, YELLOW, RED or UNKNOWN (new templates), as the Graph API or the last quality webhook gave it. */
+    public String quality() {
+        JsonNode q = graph.path("quality_score");
+        String score = q.isObject() ? q.path("score").asText(null) : q.asText(null);
+        return score == null ? "UNKNOWN" : score;
+    }
+
+    /** The template as the Graph API lists it (with any later webhook changes). */
+    public JsonNode graph() { return graph; }
 
     public String id() { return id; }
     public String name() { return name; }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 import org.springframework.stereotype.Component;
 
 /** The templates of each WhatsApp Business Account, as last synced; read on every template send. */
@@ -35,6 +36,29 @@ public class TemplateRegistry {
             templates.put(new Key(wabaId, t.name(), t.language()), t);
         }
         syncedAt.put(wabaId, Instant.now());
+    }
+
+    /**
+     * Applies a change a webhook reported (status, quality, category) to the template with that
+     * id, or else that name and language; false when the hub does not know the template.
+     */
+    public boolean update(String wabaId, String templateId, String name, String language, UnaryOperator<Template> change) {
+        for (var entry : templates.entrySet()) {
+            Key k = entry.getKey();
+            Template t = entry.getValue();
+            boolean same = templateId != null && templateId.equals(t.id()) || name != null && name.equals(k.name()) && (language == null || language.equals(k.language()));
+            if (k.wabaId().equals(wabaId) && same) {
+                templates.put(k, change.apply(t));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Every template of every account, for {@code GET /api/v1/templates}. */
+    public List<Template> all(String wabaId) {
+        return templates.entrySet().stream().filter(e -> e.getKey().wabaId().equals(wabaId)).map(Map.Entry::getValue)
+                .sorted(java.util.Comparator.comparing(Template::name).thenComparing(Template::language)).toList();
     }
 
     public Optional<Instant> syncedAt(String wabaId) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.whatsapphub.status.StatusRecorder;
 import dev.whatsapphub.status.StatusUpdate;
+import dev.whatsapphub.templates.TemplateChanges;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,11 +37,13 @@ class WebhookFanOut implements Processor {
     private final ObjectMapper mapper;
     private final StatusRecorder statuses;
     private final MeterRegistry meters;
+    private final TemplateChanges templateChanges;
 
-    WebhookFanOut(ObjectMapper mapper, StatusRecorder statuses, MeterRegistry meters) {
+    WebhookFanOut(ObjectMapper mapper, StatusRecorder statuses, MeterRegistry meters, TemplateChanges templateChanges) {
         this.mapper = mapper;
         this.statuses = statuses;
         this.meters = meters;
+        this.templateChanges = templateChanges;
     }
 
     @Override
@@ -52,7 +55,11 @@ class WebhookFanOut implements Processor {
         for (JsonNode entry : post.path("entry")) {
             for (JsonNode change : entry.path("changes")) {
                 JsonNode value = change.path("value");
-                if (!"messages".equals(change.path("field").asText())) {
+                String field = change.path("field").asText();
+                if (TemplateChanges.FIELDS.contains(field)) {
+                    templateChanges.apply(entry.path("id").asText(), field, value);
+                }
+                if (!"messages".equals(field)) {
                     other.add(change.toString());
                     continue;
                 }

@@ -131,9 +131,9 @@ class SandboxGraphApiTests extends HubTestSupport {
             next = page.path("paging").path("next").asText(null);
             pages++;
         }
-        assertThat(pages).isEqualTo(3);
+        assertThat(pages).isEqualTo(4);
         assertThat(first.path("paging").has("previous")).isFalse();
-        assertThat(names).hasSize(11).contains("hello_world/en_US", "order_shipped/es", "appointment_reminder/en_US");
+        assertThat(names).hasSize(13).contains("hello_world/en_US", "order_shipped/es", "appointment_reminder/en_US");
     }
 
     @Test

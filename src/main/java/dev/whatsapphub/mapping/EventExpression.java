@@ -1,0 +1,128 @@
+package dev.whatsapphub.mapping;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Expression;
+import org.apache.camel.Predicate;
+import org.apache.camel.support.DefaultExchange;
+
+/**
+ * A Camel Simple expression of a mapping, compiled when the file loads. It is evaluated against
+ * an exchange whose body is the event's {@code data} (maps and lists) and whose headers are the
+ * event's attributes as in CloudEvents' HTTP binary mode ({@code ce-id}, {@code ce-type}, ...).
+ */
+final class EventExpression {
+
+    /** An expression that failed on an event: the field of the mapping and why. */
+    static final class EvaluationException extends RuntimeException {
+        private final String field;
+
+        EvaluationException(String field, String message) {
+            super(message);
+            this.field = field;
+        }
+
+        String field() {
+            return field;
+        }
+    }
+
+    private final String text;
+    private final String field;
+    private final Expression expression;
+    private final Predicate predicate;
+
+    private EventExpression(String text, String field, Expression expression, Predicate predicate) {
+        this.text = text;
+        this.field = field;
+        this.expression = expression;
+        this.predicate = predicate;
+    }
+
+    /** Throws IllegalArgumentException with Simple's own message when the text does not parse. */
+    static EventExpression of(CamelContext camel, String text, String field) {
+        try {
+            Expression e = camel.resolveLanguage("simple").createExpression(text);
+            e.init(camel);
+            return new EventExpression(text, field, e, null);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("expression does not parse: " + e.getMessage(), e);
+        }
+    }
+
+    static EventExpression predicate(CamelContext camel, String text, String field) {
+        try {
+            Predicate p = camel.resolveLanguage("simple").createPredicate(text);
+            p.init(camel);
+            return new EventExpression(text, field, null, p);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("condition does not parse: " + e.getMessage(), e);
+        }
+    }
+
+    static Exchange exchangeFor(CamelContext camel, CloudEvent event, Object data) {
+        Exchange exchange = new DefaultExchange(camel);
+        exchange.getMessage().setBody(data);
+        event.json().fields().forEachRemaining(f -> {
+            if (!"data".equals(f.getKey()) && f.getValue().isValueNode()) {
+                exchange.getMessage().setHeader("ce-" + f.getKey(), f.getValue().asText());
+            }
+        });
+        return exchange;
+    }
+
+    String field() {
+        return field;
+    }
+
+    Object evaluate(Exchange exchange) {
+        try {
+            Object value = expression.evaluate(exchange, Object.class);
+            if (exchange.getException() != null) {
+                Exception e = exchange.getException();
+                exchange.setException(null);
+                throw e;
+            }
+            return value;
+        } catch (Exception e) {
+            throw new EvaluationException(field, "'" + text + "' cannot be evaluated on this event: " + rootMessage(e));
+        }
+    }
+
+    /** The value as text; null, empty and blank count as nothing. */
+    String text(Exchange exchange) {
+        Object value = evaluate(exchange);
+        String s = value == null ? null : value.toString().trim();
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    String required(Exchange exchange) {
+        String value = text(exchange);
+        if (value == null) {
+            throw new EvaluationException(field, "'" + text + "' gives nothing for this event");
+        }
+        return value;
+    }
+
+    boolean matches(Exchange exchange) {
+        try {
+            boolean result = predicate.matches(exchange);
+            if (exchange.getException() != null) {
+                Exception e = exchange.getException();
+                exchange.setException(null);
+                throw e;
+            }
+            return result;
+        } catch (Exception e) {
+            throw new EvaluationException(field, "condition '" + text + "' cannot be evaluated on this event: " + rootMessage(e));
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+}

@@ -1,0 +1,139 @@
+package dev.whatsapphub.mapping;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.whatsapphub.mapping.EventRouter.Rendered;
+import dev.whatsapphub.mapping.EventRouter.Routing;
+import dev.whatsapphub.model.FieldError;
+import dev.whatsapphub.model.InvalidMessageException;
+import dev.whatsapphub.model.MessageFactory;
+import dev.whatsapphub.outbound.MessageIntake;
+import dev.whatsapphub.outbound.MessageIntake.Intake;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jms.core.JmsTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Takes in one CloudEvent, from HTTP or from {@code hub.events}: answered from the record of
+ * its first arrival when it is a repeat; otherwise routed, every message it makes checked
+ * before any is queued, and the outcome recorded. An event no mapping takes is kept on
+ * {@code hub.events.unrouted} with the reason.
+ */
+@Component
+public class EventIntake {
+
+    public static final String UNROUTED = "hub.events.unrouted";
+    public static final String REASON = "hubReason";
+
+    /** A message made from the event. */
+    public record MessageRef(String id, String mapping, String status) {
+    }
+
+    /** The outcome of an event: "routed" with its messages, or "unrouted" with the reason. */
+    public record Outcome(String source, String id, String status, List<MessageRef> messages, String reason, boolean replayed) {
+    }
+
+    private final EventRouter router;
+    private final MessageFactory factory;
+    private final MessageIntake intake;
+    private final JdbcTemplate jdbc;
+    private final JmsTemplate jms;
+    private final ObjectMapper mapper;
+    private final MeterRegistry meters;
+
+    public EventIntake(EventRouter router, MessageFactory factory, MessageIntake intake, JdbcTemplate jdbc, JmsTemplate jms,
+                       ObjectMapper mapper, MeterRegistry meters) {
+        this.router = router;
+        this.factory = factory;
+        this.intake = intake;
+        this.jdbc = jdbc;
+        this.jms = jms;
+        this.mapper = mapper;
+        this.meters = meters;
+    }
+
+    /** Throws InvalidEventException when the event's data cannot make its messages; nothing is sent then. */
+    public Outcome accept(String client, CloudEvent event) {
+        Optional<Outcome> first = recorded(event);
+        if (first.isPresent()) {
+            return first.get();
+        }
+        Routing routing = router.route(event);
+        if (!routing.errors().isEmpty()) {
+            throw new InvalidEventException(routing.errors());
+        }
+        if (routing.unrouted()) {
+            String reason = "no mapping takes this event (type '" + event.type() + "'; none of that type, or their 'when' conditions were false)";
+            jms.send(UNROUTED, session -> {
+                var message = session.createTextMessage(event.json().toString());
+                message.setStringProperty(REASON, reason);
+                return message;
+            });
+            meters.counter("hub.events.unrouted").increment();
+            return record(client, event, new Outcome(event.source(), event.id(), "unrouted", List.of(), reason, false));
+        }
+        check(routing.messages());
+        List<MessageRef> refs = new ArrayList<>();
+        for (Rendered r : routing.messages()) {
+            Intake result = intake.submit(client, r.request());
+            refs.add(new MessageRef(result.id(), r.mapping(), result.status()));
+        }
+        meters.counter("hub.events.routed").increment();
+        return record(client, event, new Outcome(event.source(), event.id(), "routed", refs, null, false));
+    }
+
+    /** Every message is validated before the first is queued: an event makes all its messages or none. */
+    public void check(List<Rendered> messages) {
+        List<FieldError> errors = new ArrayList<>();
+        for (Rendered r : messages) {
+            try {
+                factory.accept(UUID.randomUUID().toString(), r.request());
+            } catch (InvalidMessageException e) {
+                e.errors().forEach(fe -> errors.add(new FieldError("mapping '" + r.mapping() + "' (" + r.file() + ") message." + fe.field(), fe.rule())));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidEventException(errors);
+        }
+    }
+
+    private Optional<Outcome> recorded(CloudEvent event) {
+        return jdbc.query("SELECT outcome, reason, messages FROM hub_event WHERE source = ? AND event_id = ?", rs -> {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Outcome(event.source(), event.id(), rs.getString(1), readRefs(rs.getString(3)), rs.getString(2), true));
+        }, event.source(), event.id());
+    }
+
+    private Outcome record(String client, CloudEvent event, Outcome outcome) {
+        try {
+            jdbc.update("INSERT INTO hub_event (source, event_id, type, client, outcome, reason, messages, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    event.source(), event.id(), event.type(), client, outcome.status(), outcome.reason(),
+                    mapper.writeValueAsString(outcome.messages()), OffsetDateTime.now(ZoneOffset.UTC));
+            return outcome;
+        } catch (DuplicateKeyException raced) {
+            // the same event arrived twice at once: the messages' idempotency keys made them the same ones
+            return recorded(event).orElse(outcome);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private List<MessageRef> readRefs(String json) {
+        try {
+            return json == null ? List.of() : mapper.readValue(json, new TypeReference<List<MessageRef>>() { });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Unreadable hub_event.messages: " + json, e);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.whatsapphub.outbound;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.whatsapphub.Digests;
+import dev.whatsapphub.model.AcceptedMessage;
+import dev.whatsapphub.model.MessageFactory;
+import dev.whatsapphub.store.MessageStore;
+import java.util.UUID;
+import org.springframework.jms.JmsException;
+import org.springframework.stereotype.Component;
+
+/**
+ * The one way in to the send stage, for the send API and for messages made from events:
+ * validated, then stored, then on the persistent queue. A crash between the two steps is
+ * repaired at start-up (OutboundStarter).
+ */
+@Component
+public class MessageIntake {
+
+    /** Where the message is now; {@code replayed} when an idempotency key returned an earlier message. */
+    public record Intake(String id, String status, boolean replayed) {
+    }
+
+    /** The idempotency key was first used for a different message. */
+    public static class IdempotencyKeyReused extends RuntimeException {
+        public IdempotencyKeyReused(String key, String firstId) {
+            super("idempotency_key '" + key + "' was first used for a different message (" + firstId + "); use a new key for a new message");
+        }
+    }
+
+    /** The broker did not take the message; it was not accepted. */
+    public static class QueueUnavailable extends RuntimeException {
+        public QueueUnavailable(Throwable cause) {
+            super("The message could not be queued and was not accepted; retry it: " + cause.getMessage(), cause);
+        }
+    }
+
+    private final MessageFactory factory;
+    private final MessageStore store;
+    private final OutboundQueues queues;
+
+    public MessageIntake(MessageFactory factory, MessageStore store, OutboundQueues queues) {
+        this.factory = factory;
+        this.store = store;
+        this.queues = queues;
+    }
+
+    /** Throws InvalidMessageException (nothing stored) when the request cannot be a message. */
+    public Intake submit(String client, JsonNode request) {
+        AcceptedMessage message = factory.accept(UUID.randomUUID().toString(), request);
+        String hash = Digests.sha256(request.toString());
+        var existing = store.insert(message, client, hash);
+        if (existing.isPresent()) {
+            if (!hash.equals(existing.get().requestHash())) {
+                throw new IdempotencyKeyReused(message.idempotencyKey(), existing.get().id());
+            }
+            return new Intake(existing.get().id(), store.find(existing.get().id()).orElseThrow().status(), true);
+        }
+        try {
+            queues.enqueue(message);
+        } catch (JmsException brokerDown) {
+            store.delete(message.id());
+            throw new QueueUnavailable(brokerDown);
+        }
+        return new Intake(message.id(), "queued", false);
+    }
+}
