@@ -7,7 +7,7 @@
 # compiler needs ~150,000 messages (about three minutes) before it stops competing for the CPU
 # (WARMUP_ROUNDS x messages; WARMUP_ROUNDS=1 shows the cold figures).
 # The load generator runs with C1 only: it is short-lived and shares the cores with the hub.
-# Usage: bench/send-benchmark.sh [messages] [clients]
+# Usage: [LATENCIES="0 150"] [WARMUP_ROUNDS=15] bench/send-benchmark.sh [messages] [clients]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MESSAGES=${1:-10000}
@@ -21,7 +21,7 @@ JAR=$(ls target/whatsapp-hub-*.jar | head -n 1)
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-for latency in 0 150; do
+for latency in ${LATENCIES:-0 150}; do
   # one call in flight per shard: at 150 ms, 512 shards keep ~3,400 calls/s possible, enough for
   # 1,000/s when recipients spread unevenly over the shards
   shards=$([ "$latency" = 0 ] && echo 64 || echo 512)

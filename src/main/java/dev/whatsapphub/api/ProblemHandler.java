@@ -4,6 +4,7 @@ import dev.whatsapphub.mapping.InvalidEventException;
 import dev.whatsapphub.model.InvalidMessageException;
 import dev.whatsapphub.model.TemplatesNotLoadedException;
 import dev.whatsapphub.outbound.MessageIntake;
+import dev.whatsapphub.templates.InvalidTemplateException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -25,6 +26,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
         problem.setType(ApiProblem.type("invalid-message"));
         problem.setTitle("The message is not valid; nothing was queued");
+        problem.setProperty("errors", e.errors());
+        return problemResponse(problem);
+    }
+
+    @ExceptionHandler(InvalidTemplateException.class)
+    ResponseEntity<ProblemDetail> invalidTemplate(InvalidTemplateException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
+        problem.setType(ApiProblem.type("invalid-template"));
+        problem.setTitle("The template breaks Meta's rules; nothing was submitted");
         problem.setProperty("errors", e.errors());
         return problemResponse(problem);
     }

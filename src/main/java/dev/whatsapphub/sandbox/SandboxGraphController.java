@@ -181,7 +181,7 @@ class SandboxGraphController {
         return token.equals(expected) ? null : GraphErrors.of(190, "Invalid OAuth access token - Cannot parse access token");
     }
 
-    private static String token(HttpServletRequest request) {
+    static String token(HttpServletRequest request) {
         String header = request.getHeader("Authorization");
         if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return header.substring(7).trim();

@@ -22,7 +22,9 @@ public record SandboxProperties(
         @Valid @DefaultValue Statuses statuses,
         @Valid @DefaultValue Webhooks webhooks,
         @Min(1) @DefaultValue("80") int messagesPerSecond,
-        @Valid @DefaultValue PairRate pairRate) {
+        @Valid @DefaultValue PairRate pairRate,
+        // a new template is reviewed (approved, or rejected by name) this long after it was created
+        @DefaultValue("2s") Duration templateReview) {
 
     /** A business phone number the sandbox serves, with the token that may use it. */
     public record PhoneNumber(@NotBlank String id, @NotBlank String wabaId, @NotBlank String displayNumber,

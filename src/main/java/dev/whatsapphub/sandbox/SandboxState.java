@@ -63,6 +63,29 @@ class SandboxState {
         return numbers.values().stream().anyMatch(n -> n.wabaId().equals(wabaId) && n.accessToken().equals(token));
     }
 
+    /** Adds a new template; false when the name already exists in that language. */
+    boolean addTemplate(String wabaId, ObjectNode template) {
+        var list = templatesByWaba.get(wabaId);
+        synchronized (list) {
+            boolean exists = list.stream().anyMatch(t -> t.path("name").asText().equals(template.path("name").asText())
+                    && t.path("language").asText().equals(template.path("language").asText()));
+            if (!exists) {
+                list.add(template);
+            }
+            return !exists;
+        }
+    }
+
+    /** Deletes a template in every language, or only the one with {@code id}; the number removed. */
+    int deleteTemplates(String wabaId, String name, String id) {
+        var list = templatesByWaba.get(wabaId);
+        synchronized (list) {
+            int before = list.size();
+            list.removeIf(t -> t.path("name").asText().equals(name) && (id == null || t.path("id").asText().equals(id)));
+            return before - list.size();
+        }
+    }
+
     List<ObjectNode> templates(String wabaId) {
         synchronized (templatesByWaba.get(wabaId)) {
             return List.copyOf(templatesByWaba.get(wabaId));

@@ -29,6 +29,11 @@ public class TemplateRegistry {
                 .map(Key::language).sorted().toList();
     }
 
+    /** A template just submitted (PENDING until Meta's review says otherwise). */
+    public void add(String wabaId, Template template) {
+        templates.put(new Key(wabaId, template.name(), template.language()), template);
+    }
+
     /** Replaces what is known of one account with a complete listing. */
     public void replace(String wabaId, List<Template> listing) {
         templates.keySet().removeIf(k -> k.wabaId().equals(wabaId));

@@ -79,7 +79,7 @@ class SandboxWebhooksTests {
         webhooks = new SandboxWebhooks(new SandboxProperties(true, List.of(number()), "sandbox-app-secret", url, Duration.ZERO,
                 new SandboxProperties.Statuses(Duration.ZERO, Duration.ZERO, Duration.ZERO, true),
                 new SandboxProperties.Webhooks(50, 4, 3, Duration.ofMillis(100), Duration.ofSeconds(1)), 80,
-                new SandboxProperties.PairRate(45, Duration.ofSeconds(6))));
+                new SandboxProperties.PairRate(45, Duration.ofSeconds(6)), Duration.ofSeconds(2)));
     }
 
     private static SandboxProperties.PhoneNumber number() {
