@@ -38,6 +38,13 @@ public class BrokerConfiguration {
                     .setDefaultGroupRebalancePauseDispatch(true)
                     .setDeadLetterAddress(SimpleString("hub.outbound.dlq")));
             configuration.addAddressSetting("hub.outbound.dlq", new AddressSettings().setMaxDeliveryAttempts(-1));
+            // an event the hub could not take for a passing reason (templates not synced, database down)
+            configuration.addAddressSetting("hub.events", new AddressSettings()
+                    .setMaxDeliveryAttempts(10)
+                    .setRedeliveryDelay(1000)
+                    .setRedeliveryMultiplier(2)
+                    .setMaxRedeliveryDelay(60_000)
+                    .setDeadLetterAddress(SimpleString("hub.events.dlq")));
             configuration.addAddressSetting("hub.webhooks", new AddressSettings()
                     .setMaxDeliveryAttempts(10)
                     .setRedeliveryDelay(1000)

@@ -42,6 +42,8 @@ class TemplatesController {
             return ResponseEntity.status(HttpStatus.CREATED).body(submission.submit(body));
         } catch (TemplateSubmission.Refused e) {
             throw new ApiProblem(HttpStatus.UNPROCESSABLE_ENTITY, "template-refused", "Template refused by Meta", e.getMessage());
+        } catch (TemplateSubmission.Unreachable e) {
+            throw new ApiProblem(HttpStatus.BAD_GATEWAY, "cloud-api-unreachable", "Cloud API unreachable", e.getMessage());
         }
     }
 

@@ -46,6 +46,11 @@ public record CloudEvent(String id, String source, String type, String subject, 
                 errors.add(new FieldError(prefix + name, "is required by CloudEvents 1.0 and must be a non-empty string"));
             }
         }
+        for (var limit : java.util.Map.of("id", 512, "source", 1024, "type", 512, "subject", 1024).entrySet()) {
+            if (node.path(limit.getKey()).asText("").length() > limit.getValue()) {
+                errors.add(new FieldError(prefix + limit.getKey(), "at most " + limit.getValue() + " characters"));
+            }
+        }
         if (node.path("specversion").isTextual() && !"1.0".equals(node.path("specversion").asText())) {
             errors.add(new FieldError(prefix + "specversion", "must be \"1.0\" (got \"" + node.path("specversion").asText() + "\")"));
         }

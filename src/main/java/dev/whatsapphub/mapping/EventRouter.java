@@ -7,6 +7,7 @@ import dev.whatsapphub.HubProperties;
 import dev.whatsapphub.HubProperties.Sender;
 import dev.whatsapphub.mapping.EventExpression.EvaluationException;
 import dev.whatsapphub.model.FieldError;
+import dev.whatsapphub.model.TemplatesNotLoadedException;
 import dev.whatsapphub.templates.TemplateRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,8 @@ public class EventRouter {
             return messages.isEmpty() && errors.isEmpty();
         }
     }
+
+    static final int MAX_MESSAGES = 100;
 
     private final RoutesDirectory routes;
     private final CamelContext camel;
@@ -56,6 +59,10 @@ public class EventRouter {
                     continue;
                 }
                 Sender sender = properties.senders().get(properties.senderOrDefault(m.sender()));
+                if (sender != null && templates.syncedAt(sender.wabaId()).isEmpty()) {
+                    // not "no such template": the event is fine and is taken once the account is synced
+                    throw new TemplatesNotLoadedException(sender.wabaId());
+                }
                 for (ObjectNode request : m.render(event, exchange, (name, language) -> sender == null ? Optional.empty()
                         : templates.find(sender.wabaId(), name, language), prefix)) {
                     messages.add(new Rendered(m.id(), m.file(), request));
@@ -63,6 +70,10 @@ public class EventRouter {
             } catch (EvaluationException e) {
                 errors.add(new FieldError(where + " " + e.field(), e.getMessage()));
             }
+        }
+        if (messages.size() > MAX_MESSAGES) {
+            errors.add(new FieldError("$", "the event makes " + messages.size() + " messages; at most " + MAX_MESSAGES
+                    + " per event (split the recipients over several events)"));
         }
         return new Routing(messages, errors);
     }

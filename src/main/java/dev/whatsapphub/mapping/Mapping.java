@@ -97,8 +97,13 @@ record Mapping(String id, String file, int line, String eventType, EventExpressi
                 } catch (IllegalArgumentException e) {
                     throw new EvaluationException(code.field(), "'" + currencyCode + "' is not an ISO 4217 currency code");
                 }
-                currency.put("fallback_value", format.format(value)).put("code", currencyCode)
-                        .put("amount_1000", value.movePointRight(3).setScale(0, RoundingMode.HALF_UP).longValueExact());
+                long amount1000;
+                try {
+                    amount1000 = value.movePointRight(3).setScale(0, RoundingMode.HALF_UP).longValueExact();
+                } catch (ArithmeticException e) {
+                    throw new EvaluationException(amount.field(), "the amount " + value.toPlainString() + " is too large");
+                }
+                currency.put("fallback_value", format.format(value)).put("code", currencyCode).put("amount_1000", amount1000);
             }
             return named(JSON.objectNode().put("type", "currency").set("currency", currency), name);
         }
@@ -169,7 +174,7 @@ record Mapping(String id, String file, int line, String eventType, EventExpressi
     }
 
     /** The template that will be used, or why none can be. */
-    record Resolved(TemplateSpec spec, Template template, String language, List<String> problems) {
+    record Resolved(TemplateSpec spec, Template template, String language, ArrayNode components, List<String> problems) {
     }
 
     boolean takes(CloudEvent event, Exchange exchange) {
@@ -196,12 +201,7 @@ record Mapping(String id, String file, int line, String eventType, EventExpressi
             throw new EvaluationException(chosen.spec().field(), String.join("; ", chosen.problems())
                     + (failReason == null ? "" : " (" + failReason + ")"));
         }
-        Locale locale = Locale.forLanguageTag(chosen.language().replace('_', '-'));
-        ArrayNode components = chosen.spec().components(exchange, locale);
-        List<TemplateMismatch> mismatches = TemplateCheck.check(chosen.template(), components);
-        if (!mismatches.isEmpty()) {
-            throw new EvaluationException(chosen.spec().field(), describe(chosen.template(), mismatches));
-        }
+        ArrayNode components = chosen.components();
         ObjectNode meta = JSON.objectNode();
         metadata.forEach((name, expression) -> {
             Object value = expression.evaluate(exchange);
@@ -247,13 +247,19 @@ record Mapping(String id, String file, int line, String eventType, EventExpressi
             found = templates.apply(spec.name(), language);
         }
         if (found.isEmpty()) {
-            return new Resolved(spec, null, language, List.of("template '" + spec.name() + "' does not exist in language " + language));
+            return new Resolved(spec, null, language, null, List.of("template '" + spec.name() + "' does not exist in language " + language));
         }
         if (!found.get().approved()) {
-            return new Resolved(spec, found.get(), language, List.of("template '" + spec.name() + "' (" + language + ") is "
+            return new Resolved(spec, found.get(), language, null, List.of("template '" + spec.name() + "' (" + language + ") is "
                     + found.get().status() + ", only APPROVED templates can be sent"));
         }
-        return new Resolved(spec, found.get(), language, List.of());
+        // a template changed since the file loaded (Meta added a variable, say) is unusable too
+        ArrayNode components = spec.components(exchange, Locale.forLanguageTag(language.replace('_', '-')));
+        List<TemplateMismatch> mismatches = TemplateCheck.check(found.get(), components);
+        if (!mismatches.isEmpty()) {
+            return new Resolved(spec, found.get(), language, null, List.of(describe(found.get(), mismatches)));
+        }
+        return new Resolved(spec, found.get(), language, components, List.of());
     }
 
     static String describe(Template template, List<TemplateMismatch> mismatches) {

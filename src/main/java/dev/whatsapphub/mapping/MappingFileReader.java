@@ -182,10 +182,11 @@ final class MappingFileReader {
         EventExpression language = null;
         String languageText = scalar(t, "language", at + ".", false);
         String defaultLanguage = scalar(t, "default-language", at + ".", false);
-        if (languageText != null && languageText.contains("${")) {
+        if (languageText != null && (languageText.contains("${") || defaultLanguage != null)) {
+            // a fixed language with a default behaves like an expression: tried first, default when missing
             language = expression(t.get("language"), at + ".language");
         } else if (languageText != null) {
-            defaultLanguage = defaultLanguage == null ? languageText : defaultLanguage;
+            defaultLanguage = languageText;
         }
         if (defaultLanguage == null) {
             defaultLanguage = "en_US";

@@ -33,6 +33,7 @@ import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -45,7 +46,7 @@ import org.springframework.stereotype.Component;
  * by renaming, and mounted volumes, are seen the same way.
  */
 @Component
-public class RoutesDirectory implements AutoCloseable {
+public class RoutesDirectory implements InitializingBean, AutoCloseable {
 
     /** What {@code GET /api/v1/config} shows of one file. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -81,9 +82,14 @@ public class RoutesDirectory implements AutoCloseable {
         this.templates = templates;
     }
 
+    /** The first scan runs before Camel starts its routes and Tomcat takes requests: no event meets an empty router. */
+    @Override
+    public void afterPropertiesSet() {
+        scan();
+    }
+
     @EventListener(ApplicationReadyEvent.class)
     public void start() {
-        scan();
         long every = properties.routesPollInterval().toMillis();
         poller.scheduleWithFixedDelay(this::scanQuietly, every, every, TimeUnit.MILLISECONDS);
     }
@@ -108,15 +114,20 @@ public class RoutesDirectory implements AutoCloseable {
     /** One pass over the folder; also called by tests that do not want to wait for the poll. */
     public synchronized void scan() {
         Map<String, String> present = new TreeMap<>();
+        Set<String> unreadable = new LinkedHashSet<>();
         Path dir = folder();
         if (Files.isDirectory(dir)) {
             try (Stream<Path> files = Files.list(dir)) {
                 files.filter(p -> Files.isRegularFile(p) && p.getFileName().toString().matches(".*\\.ya?ml"))
                         .forEach(p -> {
+                            String name = p.getFileName().toString();
                             try {
-                                present.put(p.getFileName().toString(), Files.readString(p, StandardCharsets.UTF_8));
+                                present.put(name, Files.readString(p, StandardCharsets.UTF_8));
                             } catch (IOException e) {
-                                log.warn("Cannot read {}: {}", p, e.getMessage());
+                                // not gone, only unreadable (not UTF-8, say): the loaded version stays
+                                unreadable.add(name);
+                                rejected.put(name, new Rejected("unreadable", Instant.now(),
+                                        List.of(new MappingError(name, 0, "", "cannot be read as UTF-8 text: " + e))));
                             }
                         });
             } catch (IOException e) {
@@ -126,13 +137,13 @@ public class RoutesDirectory implements AutoCloseable {
         }
         boolean changed = false;
         for (String file : List.copyOf(loaded.keySet())) {
-            if (!present.containsKey(file)) {
+            if (!present.containsKey(file) && !unreadable.contains(file)) {
                 unload(file, loaded.remove(file));
                 log.info("Routes file {} removed: its mappings and routes are gone", file);
                 changed = true;
             }
         }
-        rejected.keySet().removeIf(f -> !present.containsKey(f));
+        rejected.keySet().removeIf(f -> !present.containsKey(f) && !unreadable.contains(f));
         for (var entry : present.entrySet()) {
             changed |= consider(entry.getKey(), entry.getValue());
         }
@@ -153,10 +164,20 @@ public class RoutesDirectory implements AutoCloseable {
             return false;
         }
         List<MappingError> errors = new ArrayList<>();
-        Loaded next = MappingFileReader.isCamelRoutes(text) ? loadRoutes(file, text, version, current, errors)
-                : loadMappings(file, text, version, errors);
+        boolean routes = MappingFileReader.isCamelRoutes(text);
+        Loaded next = routes ? loadRoutes(file, text, version, current, errors) : loadMappings(file, text, version, errors);
+        if (next != null && !routes && current != null && !current.routes().isEmpty()) {
+            removeRoutes(current.routes());
+        }
         if (next == null) {
             rejected.put(file, new Rejected(version, Instant.now(), errors));
+            if (current != null && current.version().equals(version)) {
+                // loaded before the account's templates were known, and they show it does not fit
+                unload(file, loaded.remove(file));
+                mappings = loaded.values().stream().flatMap(l -> l.mappings().stream()).toList();
+                log.warn("Routes file {} taken out: {}", file, String.join("; ", errors.stream().map(MappingError::toString).toList()));
+                return false;
+            }
             log.warn("Routes file {} rejected{}: {}", file, current == null ? "" : " (its previous version keeps working)",
                     String.join("; ", errors.stream().map(MappingError::toString).toList()));
             return false;
@@ -172,6 +193,11 @@ public class RoutesDirectory implements AutoCloseable {
         errors.addAll(read.errors());
         if (!errors.isEmpty()) {
             return null;
+        }
+        for (Mapping m : read.mappings()) {
+            // the id is part of each message's idempotency key: two mappings may not share one
+            loaded.forEach((other, l) -> l.mappings().stream().filter(o -> !other.equals(file) && o.id().equals(m.id())).findFirst()
+                    .ifPresent(o -> errors.add(new MappingError(file, m.line(), "mapping", "the id '" + m.id() + "' is already used in " + other))));
         }
         boolean checked = true;
         for (Mapping m : read.mappings()) {

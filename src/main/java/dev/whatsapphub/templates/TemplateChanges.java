@@ -36,9 +36,15 @@ public class TemplateChanges {
         String language = value.path("message_template_language").asText(null);
         boolean known = switch (field) {
             case "message_template_status_update" -> {
-                String status = value.path("event").asText("");
-                log.info("Template {} ({}) of WABA {} is now {} (reason {})", name, language, wabaId, status, value.path("reason").asText("NONE"));
-                yield registry.update(wabaId, id, name, language, t -> t.with("status", JSON.textNode(status)));
+                String event = value.path("event").asText("");
+                // events are not all statuses: FLAGGED warns of a pause to come, REINSTATED and UNARCHIVED bring a template back
+                String status = switch (event) {
+                    case "FLAGGED" -> null;
+                    case "REINSTATED", "UNARCHIVED" -> "APPROVED";
+                    default -> event;
+                };
+                log.info("Template {} ({}) of WABA {}: {} (reason {})", name, language, wabaId, event, value.path("reason").asText("NONE"));
+                yield registry.update(wabaId, id, name, language, t -> status == null ? t : t.with("status", JSON.textNode(status)));
             }
             case "message_template_quality_update" -> registry.update(wabaId, id, name, language,
                     t -> t.with("quality_score", JSON.objectNode().put("score", value.path("new_quality_score").asText("UNKNOWN"))));

@@ -36,10 +36,14 @@ public class TemplateRegistry {
 
     /** Replaces what is known of one account with a complete listing. */
     public void replace(String wabaId, List<Template> listing) {
-        templates.keySet().removeIf(k -> k.wabaId().equals(wabaId));
+        // new entries first, then the ones gone: a send in between never finds the account empty
+        java.util.Set<Key> keep = new java.util.HashSet<>();
         for (Template t : listing) {
-            templates.put(new Key(wabaId, t.name(), t.language()), t);
+            Key k = new Key(wabaId, t.name(), t.language());
+            templates.put(k, t);
+            keep.add(k);
         }
+        templates.keySet().removeIf(k -> k.wabaId().equals(wabaId) && !keep.contains(k));
         syncedAt.put(wabaId, Instant.now());
     }
 

@@ -50,6 +50,8 @@ public final class TemplateRules {
             errors.add(new FieldError("parameter_format", "POSITIONAL or NAMED"));
         }
         boolean named = "NAMED".equals(format);
+        // authentication templates are Meta's preset: no body text of their own, an OTP button
+        boolean authentication = "AUTHENTICATION".equalsIgnoreCase(t.path("category").asText(""));
         JsonNode components = t.path("components");
         if (!components.isArray() || components.isEmpty()) {
             errors.add(new FieldError("components", "a list with at least a BODY component"));
@@ -65,14 +67,19 @@ public final class TemplateRules {
             }
             switch (type) {
                 case "HEADER" -> header(c, at, named, errors);
-                case "BODY" -> text(c, at, "BODY", 1024, named, "body_text", "body_text_named_params", true, errors);
-                case "FOOTER" -> {
-                    String footer = c.path("text").asText("");
-                    if (footer.isEmpty() || footer.length() > 60) {
-                        errors.add(new FieldError(at + ".text", "a footer is 1 to 60 characters"));
+                case "BODY" -> {
+                    if (!(authentication && !c.has("text"))) {
+                        text(c, at, "BODY", 1024, named, "body_text", "body_text_named_params", true, errors);
                     }
-                    if (ANY_PLACEHOLDER.matcher(footer).find()) {
-                        errors.add(new FieldError(at + ".text", "a footer cannot have variables"));
+                }
+                case "FOOTER" -> {
+                    if (authentication && !c.has("text")) {
+                        int minutes = c.path("code_expiration_minutes").asInt(0);
+                        if (minutes < 1 || minutes > 90) {
+                            errors.add(new FieldError(at + ".code_expiration_minutes", "1 to 90 minutes"));
+                        }
+                    } else {
+                        footer(c, at, errors);
                     }
                 }
                 case "BUTTONS" -> buttons(c, at, errors);
@@ -83,6 +90,16 @@ public final class TemplateRules {
             errors.add(new FieldError("components", "a template needs a BODY component"));
         }
         return errors;
+    }
+
+    private static void footer(JsonNode c, String at, List<FieldError> errors) {
+        String footer = c.path("text").asText("");
+        if (footer.isEmpty() || footer.length() > 60) {
+            errors.add(new FieldError(at + ".text", "a footer is 1 to 60 characters"));
+        }
+        if (ANY_PLACEHOLDER.matcher(footer).find()) {
+            errors.add(new FieldError(at + ".text", "a footer cannot have variables"));
+        }
     }
 
     private static void header(JsonNode c, String at, boolean named, List<FieldError> errors) {
@@ -165,6 +182,9 @@ public final class TemplateRules {
             String type = b.path("type").asText("").toUpperCase(Locale.ROOT);
             if (!BUTTON_TYPES.contains(type)) {
                 errors.add(new FieldError(bt + ".type", "one of " + BUTTON_TYPES));
+            }
+            if ("OTP".equals(type) && !Set.of("COPY_CODE", "ONE_TAP", "ZERO_TAP").contains(b.path("otp_type").asText("").toUpperCase(Locale.ROOT))) {
+                errors.add(new FieldError(bt + ".otp_type", "COPY_CODE, ONE_TAP or ZERO_TAP"));
             }
             if (!"COPY_CODE".equals(type) && !"OTP".equals(type) && (b.path("text").asText("").isEmpty() || b.path("text").asText().length() > 25)) {
                 errors.add(new FieldError(bt + ".text", "a button label is 1 to 25 characters"));

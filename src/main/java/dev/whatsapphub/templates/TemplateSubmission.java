@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientException;
 import org.springframework.web.client.RestClientResponseException;
 
 /**
@@ -35,6 +36,13 @@ public class TemplateSubmission {
 
         public int status() {
             return status;
+        }
+    }
+
+    /** No usable answer from the Cloud API. */
+    public static class Unreachable extends RuntimeException {
+        Unreachable(String message) {
+            super(message);
         }
     }
 
@@ -71,6 +79,11 @@ public class TemplateSubmission {
         } catch (RestClientResponseException e) {
             CloudApiError error = CloudApiError.fromGraphBody(parse(e.getResponseBodyAsString()), e.getStatusCode().value(), e.getResponseBodyAsString());
             throw new Refused(e.getStatusCode().value(), "Meta refused the template: " + error.summary());
+        } catch (RestClientException e) {
+            throw new Unreachable("The Cloud API could not be reached; the template was not submitted: " + e.getMessage());
+        }
+        if (answer == null || !answer.hasNonNull("id")) {
+            throw new Unreachable("The Cloud API answered without a template id; the template may not have been submitted: " + answer);
         }
         ObjectNode pending = create.deepCopy();
         pending.put("id", answer.path("id").asText()).put("status", answer.path("status").asText("PENDING"));

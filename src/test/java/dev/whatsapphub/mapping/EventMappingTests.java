@@ -240,6 +240,24 @@ class EventMappingTests extends HubTestSupport {
     }
 
     @Test
+    void aMappingIdUsedByAnotherFileAndAFileThatIsNotUtf8AreRefusedWhileTheLoadedOnesKeepWorking() throws Exception {
+        Path copy = ROUTES_DIR.resolve("zz-copy.yaml");
+        write(copy, Files.readString(ROUTES_DIR.resolve("order-shipped.yaml")));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(configOf("zz-copy.yaml").path("errors").toString()).contains("'order-shipped' is already used in order-shipped.yaml"));
+        Files.delete(copy);
+
+        Path file = ROUTES_DIR.resolve("latin1.yaml");
+        write(file, mappingWithGreeting("Ana").replace("test-edit", "latin1").replace("com.example.test.edit", "com.example.test.latin1"));
+        awaitLoaded("latin1.yaml", file);
+        Files.write(file, "# se\u00f1al\nmapping: latin1\n".getBytes(StandardCharsets.ISO_8859_1));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(configOf("latin1.yaml").path("errors").toString()).contains("cannot be read as UTF-8"));
+        assertThat(configOf("latin1.yaml").path("mappings").toString()).contains("latin1");
+        Files.delete(file);
+    }
+
+    @Test
     void aTemplatePausedThroughTheSandboxBlocksTheNextSendAndTheFallbackGoesOut() {
         String pause = "/sandbox/control/templates/200000000000001/payment_failed/en_US";
         assertThat(http.put(pause, "{\"status\":\"PAUSED\"}").status()).isEqualTo(204);
