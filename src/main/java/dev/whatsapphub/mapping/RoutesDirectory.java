@@ -90,6 +90,7 @@ public class RoutesDirectory implements InitializingBean, AutoCloseable {
 
     @EventListener(ApplicationReadyEvent.class)
     public void start() {
+        scan();
         long every = properties.routesPollInterval().toMillis();
         poller.scheduleWithFixedDelay(this::scanQuietly, every, every, TimeUnit.MILLISECONDS);
     }
@@ -165,6 +166,10 @@ public class RoutesDirectory implements InitializingBean, AutoCloseable {
         }
         List<MappingError> errors = new ArrayList<>();
         boolean routes = MappingFileReader.isCamelRoutes(text);
+        if (routes && !camel.isStarted()) {
+            // route files wait for the first scan after start-up, when Camel can tell which routes they added
+            return false;
+        }
         Loaded next = routes ? loadRoutes(file, text, version, current, errors) : loadMappings(file, text, version, errors);
         if (next != null && !routes && current != null && !current.routes().isEmpty()) {
             removeRoutes(current.routes());
