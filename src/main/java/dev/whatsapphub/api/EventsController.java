@@ -62,15 +62,7 @@ class EventsController {
             if (!errors.isEmpty()) {
                 throw new InvalidEventException(errors);
             }
-            // all events are checked before any is taken in; each is then its own unit (and idempotent)
-            for (CloudEvent e : events) {
-                Routing routing = router.route(e);
-                if (!routing.errors().isEmpty()) {
-                    throw new InvalidEventException(routing.errors());
-                }
-                intake.check(routing.messages());
-            }
-            return ResponseEntity.accepted().body(events.stream().map(e -> intake.accept(client, e)).toList());
+            return ResponseEntity.accepted().body(intake.acceptAll(client, events));
         }
         CloudEvent event = single(body, headers);
         Outcome outcome = intake.accept(client, event);
@@ -87,11 +79,7 @@ class EventsController {
         CloudEvent event = single(body, headers);
         Routing routing = router.route(event);
         List<FieldError> errors = new ArrayList<>(routing.errors());
-        try {
-            intake.check(routing.messages());
-        } catch (InvalidEventException e) {
-            errors.addAll(e.errors());
-        }
+        errors.addAll(intake.problems(routing.messages()));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("event", Map.of("source", event.source(), "id", event.id(), "type", event.type()));
         answer.put("routed", !routing.unrouted());

@@ -23,27 +23,23 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(InvalidMessageException.class)
     ResponseEntity<ProblemDetail> invalid(InvalidMessageException e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
-        problem.setType(ApiProblem.type("invalid-message"));
-        problem.setTitle("The message is not valid; nothing was queued");
-        problem.setProperty("errors", e.errors());
-        return problemResponse(problem);
+        return fieldErrors(e, "invalid-message", "The message is not valid; nothing was queued");
     }
 
     @ExceptionHandler(InvalidTemplateException.class)
     ResponseEntity<ProblemDetail> invalidTemplate(InvalidTemplateException e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
-        problem.setType(ApiProblem.type("invalid-template"));
-        problem.setTitle("The template breaks Meta's rules; nothing was submitted");
-        problem.setProperty("errors", e.errors());
-        return problemResponse(problem);
+        return fieldErrors(e, "invalid-template", "The template breaks Meta's rules; nothing was submitted");
     }
 
     @ExceptionHandler(InvalidEventException.class)
     ResponseEntity<ProblemDetail> invalidEvent(InvalidEventException e) {
+        return fieldErrors(e, "invalid-event", "The event was not taken in; nothing was sent");
+    }
+
+    private static ResponseEntity<ProblemDetail> fieldErrors(InvalidMessageException e, String type, String title) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
-        problem.setType(ApiProblem.type("invalid-event"));
-        problem.setTitle("The event was not taken in; nothing was sent");
+        problem.setType(ApiProblem.type(type));
+        problem.setTitle(title);
         problem.setProperty("errors", e.errors());
         return problemResponse(problem);
     }

@@ -5,6 +5,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
 import org.apache.camel.Predicate;
 import org.apache.camel.support.DefaultExchange;
+import org.springframework.core.NestedExceptionUtils;
 
 /**
  * A Camel Simple expression of a mapping, compiled when the file loads. It is evaluated against
@@ -118,11 +119,10 @@ final class EventExpression {
         }
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    /** The innermost cause's message, first line only (Camel's parse errors draw a caret below). */
+    static String rootMessage(Throwable e) {
+        Throwable root = NestedExceptionUtils.getMostSpecificCause(e);
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return message.lines().findFirst().orElse(message);
     }
 }

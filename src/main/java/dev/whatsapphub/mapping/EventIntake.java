@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.whatsapphub.mapping.EventRouter.Rendered;
 import dev.whatsapphub.mapping.EventRouter.Routing;
+import dev.whatsapphub.model.AcceptedMessage;
 import dev.whatsapphub.model.FieldError;
 import dev.whatsapphub.model.InvalidMessageException;
 import dev.whatsapphub.model.MessageFactory;
@@ -61,17 +62,60 @@ public class EventIntake {
         this.meters = meters;
     }
 
+    /** An event routed and every message it makes validated, ready to be taken in. */
+    public record Prepared(CloudEvent event, List<Rendered> rendered, List<AcceptedMessage> messages) {
+    }
+
     /** Throws InvalidEventException when the event's data cannot make its messages; nothing is sent then. */
     public Outcome accept(String client, CloudEvent event) {
+        Optional<Outcome> first = recorded(event);
+        return first.isPresent() ? first.get() : accept(client, prepare(event));
+    }
+
+    /**
+     * A batch: every new event is routed and checked before any is taken in (one bad event refuses
+     * the batch); each is then its own unit, and a repeat answers with its first result.
+     */
+    public List<Outcome> acceptAll(String client, List<CloudEvent> events) {
+        List<Prepared> prepared = new ArrayList<>();
+        for (CloudEvent e : events) {
+            prepared.add(recorded(e).isPresent() ? new Prepared(e, null, null) : prepare(e));
+        }
+        List<Outcome> outcomes = new ArrayList<>();
+        for (Prepared p : prepared) {
+            outcomes.add(p.rendered() == null ? recorded(p.event()).orElseThrow() : accept(client, p));
+        }
+        return outcomes;
+    }
+
+    /**
+     * Routes the event and validates every message before the first is queued: an event makes
+     * all its messages or none.
+     */
+    public Prepared prepare(CloudEvent event) {
+        Routing routing = router.route(event);
+        List<FieldError> errors = new ArrayList<>(routing.errors());
+        List<AcceptedMessage> messages = validate(routing.messages(), errors);
+        if (!errors.isEmpty()) {
+            throw new InvalidEventException(errors);
+        }
+        return new Prepared(event, routing.messages(), messages);
+    }
+
+    /** The errors the event's messages would be refused with, for a preview. */
+    public List<FieldError> problems(List<Rendered> rendered) {
+        List<FieldError> errors = new ArrayList<>();
+        validate(rendered, errors);
+        return errors;
+    }
+
+    public Outcome accept(String client, Prepared prepared) {
+        CloudEvent event = prepared.event();
         Optional<Outcome> first = recorded(event);
         if (first.isPresent()) {
             return first.get();
         }
-        Routing routing = router.route(event);
-        if (!routing.errors().isEmpty()) {
-            throw new InvalidEventException(routing.errors());
-        }
-        if (routing.unrouted()) {
+        if (prepared.rendered().isEmpty()) {
             String reason = "no mapping takes this event (type '" + event.type() + "'; none of that type, or their 'when' conditions were false)";
             jms.send(UNROUTED, session -> {
                 var message = session.createTextMessage(event.json().toString());
@@ -81,29 +125,26 @@ public class EventIntake {
             meters.counter("hub.events.unrouted").increment();
             return record(client, event, new Outcome(event.source(), event.id(), "unrouted", List.of(), reason, false));
         }
-        check(routing.messages());
         List<MessageRef> refs = new ArrayList<>();
-        for (Rendered r : routing.messages()) {
-            Intake result = intake.submit(client, r.request());
+        for (int i = 0; i < prepared.rendered().size(); i++) {
+            Rendered r = prepared.rendered().get(i);
+            Intake result = intake.submit(client, r.request(), prepared.messages().get(i));
             refs.add(new MessageRef(result.id(), r.mapping(), result.status()));
         }
         meters.counter("hub.events.routed").increment();
         return record(client, event, new Outcome(event.source(), event.id(), "routed", refs, null, false));
     }
 
-    /** Every message is validated before the first is queued: an event makes all its messages or none. */
-    public void check(List<Rendered> messages) {
-        List<FieldError> errors = new ArrayList<>();
-        for (Rendered r : messages) {
+    private List<AcceptedMessage> validate(List<Rendered> rendered, List<FieldError> errors) {
+        List<AcceptedMessage> messages = new ArrayList<>();
+        for (Rendered r : rendered) {
             try {
-                factory.accept(UUID.randomUUID().toString(), r.request());
+                messages.add(factory.accept(UUID.randomUUID().toString(), r.request()));
             } catch (InvalidMessageException e) {
                 e.errors().forEach(fe -> errors.add(new FieldError("mapping '" + r.mapping() + "' (" + r.file() + ") message." + fe.field(), fe.rule())));
             }
         }
-        if (!errors.isEmpty()) {
-            throw new InvalidEventException(errors);
-        }
+        return messages;
     }
 
     private Optional<Outcome> recorded(CloudEvent event) {

@@ -309,25 +309,21 @@ final class MappingFileReader {
     }
 
     private EventExpression expression(Node node, String field) {
-        if (!(node instanceof ScalarNode s)) {
-            error(line(node), field, "must be a text or an expression such as ${body[orderId]}");
-            return null;
-        }
-        try {
-            return EventExpression.of(camel, s.getValue(), field);
-        } catch (IllegalArgumentException e) {
-            error(line(node), field, e.getMessage());
-            return null;
-        }
+        return compile(node, field, false);
     }
 
     private EventExpression predicate(Node node, String field) {
+        return compile(node, field, true);
+    }
+
+    private EventExpression compile(Node node, String field, boolean condition) {
         if (!(node instanceof ScalarNode s)) {
-            error(line(node), field, "must be a condition such as ${body[total]} > 100");
+            error(line(node), field, condition ? "must be a condition such as ${body[total]} > 100"
+                    : "must be a text or an expression such as ${body[orderId]}");
             return null;
         }
         try {
-            return EventExpression.predicate(camel, s.getValue(), field);
+            return condition ? EventExpression.predicate(camel, s.getValue(), field) : EventExpression.of(camel, s.getValue(), field);
         } catch (IllegalArgumentException e) {
             error(line(node), field, e.getMessage());
             return null;

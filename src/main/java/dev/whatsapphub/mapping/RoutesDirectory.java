@@ -258,7 +258,7 @@ public class RoutesDirectory implements InitializingBean, AutoCloseable {
             List<String> ids = addRoutes(file, text);
             return new Loaded("camel-routes", version, text, Instant.now(), List.of(), ids, true);
         } catch (Exception e) {
-            errors.add(new MappingError(file, lineOf(e), "", "Camel could not load the routes: " + rootMessage(e)));
+            errors.add(new MappingError(file, lineOf(e), "", "Camel could not load the routes: " + EventExpression.rootMessage(e)));
             if (current != null && !current.routes().isEmpty()) {
                 try {
                     addRoutes(file, current.text());
@@ -335,15 +335,6 @@ public class RoutesDirectory implements InitializingBean, AutoCloseable {
             }
         }
         return 0;
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return message.lines().findFirst().orElse(message);
     }
 
     @Override

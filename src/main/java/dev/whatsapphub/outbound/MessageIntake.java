@@ -47,7 +47,11 @@ public class MessageIntake {
 
     /** Throws InvalidMessageException (nothing stored) when the request cannot be a message. */
     public Intake submit(String client, JsonNode request) {
-        AcceptedMessage message = factory.accept(UUID.randomUUID().toString(), request);
+        return submit(client, request, factory.accept(UUID.randomUUID().toString(), request));
+    }
+
+    /** For a request already validated into {@code message} (all messages of an event are, before the first is queued). */
+    public Intake submit(String client, JsonNode request, AcceptedMessage message) {
         String hash = Digests.sha256(request.toString());
         var existing = store.insert(message, client, hash);
         if (existing.isPresent()) {
