@@ -51,7 +51,7 @@ class MessageViews {
             view.put("error", error);
         }
         view.put("metadata", json(m.metadata()));
-        view.put("history", history(store.history(m.wamid())));
+        view.put("history", history(store.history(m.wamid(), m.supersededWamid())));
         return view;
     }
 

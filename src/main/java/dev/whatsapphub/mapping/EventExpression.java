@@ -14,48 +14,56 @@ import org.springframework.core.NestedExceptionUtils;
  */
 final class EventExpression {
 
-    /** An expression that failed on an event: the field of the mapping and why. */
+    /** An expression that failed on an event: the field of the mapping, the line of its key, and why. */
     static final class EvaluationException extends RuntimeException {
         private final String field;
+        private final int line;
 
-        EvaluationException(String field, String message) {
+        EvaluationException(String field, int line, String message) {
             super(message);
             this.field = field;
+            this.line = line;
         }
 
         String field() {
             return field;
         }
+
+        int line() {
+            return line;
+        }
     }
 
     private final String text;
     private final String field;
+    private final int line;
     private final Expression expression;
     private final Predicate predicate;
 
-    private EventExpression(String text, String field, Expression expression, Predicate predicate) {
+    private EventExpression(String text, String field, int line, Expression expression, Predicate predicate) {
         this.text = text;
         this.field = field;
+        this.line = line;
         this.expression = expression;
         this.predicate = predicate;
     }
 
     /** Throws IllegalArgumentException with Simple's own message when the text does not parse. */
-    static EventExpression of(CamelContext camel, String text, String field) {
+    static EventExpression of(CamelContext camel, String text, String field, int line) {
         try {
             Expression e = camel.resolveLanguage("simple").createExpression(text);
             e.init(camel);
-            return new EventExpression(text, field, e, null);
+            return new EventExpression(text, field, line, e, null);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("expression does not parse: " + e.getMessage(), e);
         }
     }
 
-    static EventExpression predicate(CamelContext camel, String text, String field) {
+    static EventExpression predicate(CamelContext camel, String text, String field, int line) {
         try {
             Predicate p = camel.resolveLanguage("simple").createPredicate(text);
             p.init(camel);
-            return new EventExpression(text, field, null, p);
+            return new EventExpression(text, field, line, null, p);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("condition does not parse: " + e.getMessage(), e);
         }
@@ -76,6 +84,11 @@ final class EventExpression {
         return field;
     }
 
+    /** The line of the expression in its file. */
+    int line() {
+        return line;
+    }
+
     Object evaluate(Exchange exchange) {
         try {
             Object value = expression.evaluate(exchange, Object.class);
@@ -86,7 +99,7 @@ final class EventExpression {
             }
             return value;
         } catch (Exception e) {
-            throw new EvaluationException(field, "'" + text + "' cannot be evaluated on this event: " + rootMessage(e));
+            throw new EvaluationException(field, line, "'" + text + "' cannot be evaluated on this event: " + rootMessage(e));
         }
     }
 
@@ -100,7 +113,7 @@ final class EventExpression {
     String required(Exchange exchange) {
         String value = text(exchange);
         if (value == null) {
-            throw new EvaluationException(field, "'" + text + "' gives nothing for this event");
+            throw new EvaluationException(field, line, "'" + text + "' gives nothing for this event");
         }
         return value;
     }
@@ -115,7 +128,7 @@ final class EventExpression {
             }
             return result;
         } catch (Exception e) {
-            throw new EvaluationException(field, "condition '" + text + "' cannot be evaluated on this event: " + rootMessage(e));
+            throw new EvaluationException(field, line, "condition '" + text + "' cannot be evaluated on this event: " + rootMessage(e));
         }
     }
 

@@ -53,7 +53,6 @@ public class EventRouter {
         Exchange exchange = EventExpression.exchangeFor(camel, event, event.dataAsJava(mapper));
         String prefix = "evt-" + Digests.sha256(event.key()).substring(0, 32);
         for (Mapping m : routes.mappings()) {
-            String where = "mapping '" + m.id() + "' (" + m.file() + ":" + m.line() + ")";
             try {
                 if (!m.takes(event, exchange)) {
                     continue;
@@ -68,7 +67,9 @@ public class EventRouter {
                     messages.add(new Rendered(m.id(), m.file(), request));
                 }
             } catch (EvaluationException e) {
-                errors.add(new FieldError(where + " " + e.field(), e.getMessage()));
+                // the line of the key the error is about (to:, body:, template:), or the mapping's own
+                int line = e.line() > 0 ? e.line() : m.line();
+                errors.add(new FieldError("mapping '" + m.id() + "' (" + m.file() + ":" + line + ") " + e.field(), e.getMessage()));
             }
         }
         if (messages.size() > MAX_MESSAGES) {

@@ -40,8 +40,14 @@ record Mapping(String id, String file, int line, String eventType, EventExpressi
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     /** A template and how to fill it: the name is fixed, the language may come from the event. */
-    record TemplateSpec(String field, String name, EventExpression language, String defaultLanguage,
-                        List<Param> header, List<Param> body, List<ButtonParam> buttons) {
+    record TemplateSpec(String field, int line, String name, EventExpression language, String defaultLanguage,
+                        List<Param> header, List<Param> body, List<ButtonParam> buttons, Map<String, Integer> sectionLines) {
+
+        /** The line a mismatch is about: its section's key (body:, header:, buttons:) if the file has it, else template:. */
+        int lineOf(List<TemplateMismatch> mismatches) {
+            String section = mismatches.isEmpty() ? "" : mismatches.get(0).field().replaceAll("[.\\[].*$", "");
+            return sectionLines.getOrDefault(section, line);
+        }
 
         /** Components with placeholder values, to check the shape against the template at load time. */
         ArrayNode sampleComponents() {
@@ -89,19 +95,19 @@ record Mapping(String id, String file, int line, String eventType, EventExpressi
                 try {
                     value = new BigDecimal(amount.required(exchange));
                 } catch (NumberFormatException e) {
-                    throw new EvaluationException(amount.field(), "the amount is not a number: " + amount.text(exchange));
+                    throw new EvaluationException(amount.field(), amount.line(), "the amount is not a number: " + amount.text(exchange));
                 }
                 NumberFormat format = NumberFormat.getCurrencyInstance(locale);
                 try {
                     format.setCurrency(Currency.getInstance(currencyCode));
                 } catch (IllegalArgumentException e) {
-                    throw new EvaluationException(code.field(), "'" + currencyCode + "' is not an ISO 4217 currency code");
+                    throw new EvaluationException(code.field(), code.line(), "'" + currencyCode + "' is not an ISO 4217 currency code");
                 }
                 long amount1000;
                 try {
                     amount1000 = value.movePointRight(3).setScale(0, RoundingMode.HALF_UP).longValueExact();
                 } catch (ArithmeticException e) {
-                    throw new EvaluationException(amount.field(), "the amount " + value.toPlainString() + " is too large");
+                    throw new EvaluationException(amount.field(), amount.line(), "the amount " + value.toPlainString() + " is too large");
                 }
                 currency.put("fallback_value", format.format(value)).put("code", currencyCode).put("amount_1000", amount1000);
             }
@@ -121,7 +127,7 @@ record Mapping(String id, String file, int line, String eventType, EventExpressi
                 try {
                     text = format.withLocale(locale).format(time);
                 } catch (RuntimeException e) {
-                    throw new EvaluationException(value.field(), "the value has no time of day for the pattern '" + pattern + "': " + e.getMessage());
+                    throw new EvaluationException(value.field(), value.line(), "the value has no time of day for the pattern '" + pattern + "': " + e.getMessage());
                 }
             }
             return named(JSON.objectNode().put("type", "date_time").set("date_time", JSON.objectNode().put("fallback_value", text)), name);
@@ -140,7 +146,7 @@ record Mapping(String id, String file, int line, String eventType, EventExpressi
                 }
                 return LocalDateTime.parse(s);
             } catch (RuntimeException e) {
-                throw new EvaluationException(value.field(), "'" + s + "' is not an ISO date (2026-11-20), date-time (2026-11-20T10:00:00Z) or epoch seconds");
+                throw new EvaluationException(value.field(), value.line(), "'" + s + "' is not an ISO date (2026-11-20), date-time (2026-11-20T10:00:00Z) or epoch seconds");
             }
         }
     }
@@ -174,7 +180,10 @@ record Mapping(String id, String file, int line, String eventType, EventExpressi
     }
 
     /** The template that will be used, or why none can be. */
-    record Resolved(TemplateSpec spec, Template template, String language, ArrayNode components, List<String> problems) {
+    record Resolved(TemplateSpec spec, Template template, String language, ArrayNode components, List<String> problems, int line) {
+        Resolved(TemplateSpec spec, Template template, String language, ArrayNode components, List<String> problems) {
+            this(spec, template, language, components, problems, spec.line());
+        }
     }
 
     boolean takes(CloudEvent event, Exchange exchange) {
@@ -193,12 +202,12 @@ record Mapping(String id, String file, int line, String eventType, EventExpressi
         if (!chosen.problems().isEmpty() && fallback != null) {
             Resolved second = resolve(fallback, exchange, templates);
             if (!second.problems().isEmpty()) {
-                throw new EvaluationException("template", String.join("; ", chosen.problems()) + "; and the fallback: " + String.join("; ", second.problems()));
+                throw new EvaluationException("template", template.line(), String.join("; ", chosen.problems()) + "; and the fallback: " + String.join("; ", second.problems()));
             }
             chosen = second;
         }
         if (!chosen.problems().isEmpty()) {
-            throw new EvaluationException(chosen.spec().field(), String.join("; ", chosen.problems())
+            throw new EvaluationException(chosen.spec().field(), chosen.line(), String.join("; ", chosen.problems())
                     + (failReason == null ? "" : " (" + failReason + ")"));
         }
         ArrayNode components = chosen.components();
@@ -232,7 +241,7 @@ record Mapping(String id, String file, int line, String eventType, EventExpressi
             list.add(value.toString().trim());
         }
         if (list.isEmpty()) {
-            throw new EvaluationException("to", "gives no recipient for this event");
+            throw new EvaluationException("to", to.line(), "gives no recipient for this event");
         }
         return list;
     }
@@ -257,7 +266,7 @@ record Mapping(String id, String file, int line, String eventType, EventExpressi
         ArrayNode components = spec.components(exchange, Locale.forLanguageTag(language.replace('_', '-')));
         List<TemplateMismatch> mismatches = TemplateCheck.check(found.get(), components);
         if (!mismatches.isEmpty()) {
-            return new Resolved(spec, found.get(), language, null, List.of(describe(found.get(), mismatches)));
+            return new Resolved(spec, found.get(), language, null, List.of(describe(found.get(), mismatches)), spec.lineOf(mismatches));
         }
         return new Resolved(spec, found.get(), language, components, List.of());
     }

@@ -9,6 +9,7 @@ import dev.whatsapphub.mapping.Mapping.TemplateSpec;
 import dev.whatsapphub.mapping.Mapping.TextParam;
 import java.io.StringReader;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,7 @@ final class MappingFileReader {
     private final CamelContext camel;
     private final String file;
     private final List<MappingError> errors = new ArrayList<>();
+    private final Map<Node, Integer> keyLines = new IdentityHashMap<>();
 
     private MappingFileReader(CamelContext camel, String file) {
         this.camel = camel;
@@ -134,7 +136,7 @@ final class MappingFileReader {
         }
         TemplateSpec template = null;
         if (m.get("template") instanceof MappingNode t) {
-            template = template(t, at + "template");
+            template = template(t, at + "template", keyLine(t));
         } else {
             error(m.containsKey("template") ? line(m.get("template")) : line(node), at + "template",
                     "is required: a map with the template's name, language and parameters");
@@ -156,7 +158,7 @@ final class MappingFileReader {
             Map<String, Node> choice = entries(u, at + "if-template-unusable.");
             unknownKeys(choice, Set.of("fallback", "fail"), at + "if-template-unusable.");
             if (choice.get("fallback") instanceof MappingNode f) {
-                fallback = template(f, at + "if-template-unusable.fallback");
+                fallback = template(f, at + "if-template-unusable.fallback", keyLine(f));
             } else if (choice.containsKey("fallback")) {
                 error(line(choice.get("fallback")), at + "if-template-unusable.fallback", "must be a template: name, language and parameters");
             }
@@ -172,7 +174,7 @@ final class MappingFileReader {
         return new Mapping(id, file, line(node), type, when, sender, to, template, fallback, failReason, category, metadata);
     }
 
-    private TemplateSpec template(MappingNode node, String at) {
+    private TemplateSpec template(MappingNode node, String at, int line) {
         Map<String, Node> t = entries(node, at + ".");
         unknownKeys(t, TEMPLATE_KEYS, at + ".");
         String name = scalar(t, "name", at + ".", true);
@@ -234,7 +236,13 @@ final class MappingFileReader {
         } else if (bs != null) {
             error(line(bs), at + ".buttons", "a list such as [{index: 0, url: <suffix expression>}]");
         }
-        return new TemplateSpec(at, name, language, defaultLanguage, header, body, buttons);
+        Map<String, Integer> lines = new LinkedHashMap<>();
+        for (String section : List.of("header", "body", "buttons")) {
+            if (t.containsKey(section)) {
+                lines.put(section, keyLine(t.get(section)));
+            }
+        }
+        return new TemplateSpec(at, line, name, language, defaultLanguage, header, body, buttons, lines);
     }
 
     private List<Param> params(SequenceNode list, String at) {
@@ -323,7 +331,8 @@ final class MappingFileReader {
             return null;
         }
         try {
-            return condition ? EventExpression.predicate(camel, s.getValue(), field) : EventExpression.of(camel, s.getValue(), field);
+            return condition ? EventExpression.predicate(camel, s.getValue(), field, line(node))
+                    : EventExpression.of(camel, s.getValue(), field, line(node));
         } catch (IllegalArgumentException e) {
             error(line(node), field, e.getMessage());
             return null;
@@ -349,6 +358,7 @@ final class MappingFileReader {
         Map<String, Node> entries = new LinkedHashMap<>();
         for (NodeTuple tuple : node.getValue()) {
             if (tuple.getKeyNode() instanceof ScalarNode key) {
+                keyLines.put(tuple.getValueNode(), line(key));
                 if (entries.put(key.getValue(), tuple.getValueNode()) != null) {
                     error(line(key), at + key.getValue(), "appears twice");
                 }
@@ -365,6 +375,11 @@ final class MappingFileReader {
                 error(line(node), at + key, "is not a setting here (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
             }
         });
+    }
+
+    /** The line of the key a value belongs to ("template:"), not of the value's first line. */
+    private int keyLine(Node value) {
+        return keyLines.getOrDefault(value, line(value));
     }
 
     private static int line(Node node) {

@@ -228,14 +228,14 @@ public class RoutesDirectory implements InitializingBean, AutoCloseable {
             Optional<Template> t = templates.find(sender.wabaId(), spec.name(), spec.defaultLanguage());
             if (t.isEmpty()) {
                 List<String> languages = templates.languagesOf(sender.wabaId(), spec.name());
-                errors.add(new MappingError(m.file(), m.line(), spec.field(), languages.isEmpty()
+                errors.add(new MappingError(m.file(), spec.line(), spec.field(), languages.isEmpty()
                         ? "unknown template '" + spec.name() + "' in WABA " + sender.wabaId()
                         : "template '" + spec.name() + "' has no language " + spec.defaultLanguage() + " (it has " + languages + ")"));
                 continue;
             }
             List<TemplateMismatch> mismatches = TemplateCheck.check(t.get(), spec.sampleComponents());
             if (!mismatches.isEmpty()) {
-                errors.add(new MappingError(m.file(), m.line(), spec.field(), Mapping.describe(t.get(), mismatches)));
+                errors.add(new MappingError(m.file(), spec.lineOf(mismatches), spec.field(), Mapping.describe(t.get(), mismatches)));
             }
             if (spec == m.template() && m.category() != null && t.get().category() != null && !m.category().equals(t.get().category())) {
                 errors.add(new MappingError(m.file(), m.line(), "category", "is " + m.category() + " but template '" + spec.name()

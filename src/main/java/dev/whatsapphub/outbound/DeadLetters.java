@@ -1,6 +1,13 @@
 package dev.whatsapphub.outbound;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.whatsapphub.store.MessageStore;
+import dev.whatsapphub.store.MessageStore.Failed;
+import dev.whatsapphub.whatsapp.ErrorCodes;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
@@ -15,16 +22,28 @@ import java.util.Optional;
 import org.springframework.jms.core.JmsTemplate;
 import org.springframework.stereotype.Component;
 
-/** The dead-letter queue: what failed and why, and putting a message back on its sender's queue. */
+/**
+ * The dead-letter queue: what failed and why, and putting a message back on its sender's queue.
+ * Failures come from two places: the send call (SendSteps) and Meta's {@code failed} statuses
+ * (131026, 131047, ... arrive after Meta accepted the send); both end here the same way.
+ */
 @Component
 public class DeadLetters {
 
+    public static final String QUEUE = OutboundQueues.DEAD_LETTERS;
     static final String CODE = "hubFailureCode";
     static final String REASON = "hubFailureReason";
     static final String FAILED_AT = "hubFailedAt";
+    static final String WAMID = "hubWamid";
 
     /** A message in the dead-letter queue, as an operator sees it. */
-    public record DeadLetter(String messageId, String sender, String recipient, Integer code, String reason, String failedAt) {
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record DeadLetter(String messageId, String sender, String recipient, Integer code, String reason, String action,
+                             String wamid, String failedAt) {
+    }
+
+    /** A dead letter to send, with the JMS properties it carries; the body is the send payload. */
+    public record Letter(String payload, Map<String, Object> properties) {
     }
 
     private final JmsTemplate jms;
@@ -39,13 +58,34 @@ public class DeadLetters {
         this.queues = queues;
     }
 
+    /**
+     * The dead letters of messages that a {@code failed} status has just failed, for the webhook
+     * route to send in its own transaction (so a crash sends them again with the webhook).
+     */
+    public List<Letter> fromFailedStatuses(List<String> wamids) {
+        List<Letter> letters = new ArrayList<>();
+        for (Failed f : store.failedByWamid(wamids)) {
+            String reason = "(#" + f.code() + ") " + f.title() + (f.detail() == null || f.detail().isBlank() ? "" : ": " + f.detail())
+                    + " (reported by Meta in a failed status)";
+            letters.add(new Letter(f.payload(), Map.of(OutboundQueues.MESSAGE_ID, f.id(), OutboundQueues.RECIPIENT, f.recipient(),
+                    SendSteps.SENDER, f.sender(), CODE, f.code(), REASON, reason, WAMID, f.wamid(),
+                    FAILED_AT, Instant.now().toString())));
+        }
+        return letters;
+    }
+
+    /**
+     * Every dead letter once: a failed status that Meta (or a redelivery after a crash) sent twice
+     * puts the same letter on the queue twice, and the copies are one failure.
+     */
     public List<DeadLetter> list() {
         return jms.browse(OutboundQueues.DEAD_LETTERS, (session, browser) -> {
-            List<DeadLetter> letters = new ArrayList<>();
+            Map<String, DeadLetter> letters = new LinkedHashMap<>();
             for (Enumeration<?> e = browser.getEnumeration(); e.hasMoreElements(); ) {
-                letters.add(view((Message) e.nextElement()));
+                DeadLetter letter = view((Message) e.nextElement());
+                letters.putIfAbsent(letter.messageId() + "/" + letter.wamid(), letter);
             }
-            return letters;
+            return new ArrayList<>(letters.values());
         });
     }
 
@@ -73,6 +113,10 @@ public class DeadLetters {
             if (message == null) {
                 return null;
             }
+            // copies of the same letter (a failed status received twice) go with it
+            while (consumer.receive(100) != null) {
+                continue;
+            }
             DeadLetter letter = view(message);
             store.resetForReplay(messageId);
             String sender = message.getStringProperty(SendSteps.SENDER);
@@ -88,9 +132,9 @@ public class DeadLetters {
     }
 
     private static DeadLetter view(Message m) throws JMSException {
+        Integer code = m.propertyExists(CODE) ? m.getIntProperty(CODE) : null;
         return new DeadLetter(m.getStringProperty(OutboundQueues.MESSAGE_ID), m.getStringProperty(SendSteps.SENDER),
-                m.getStringProperty(OutboundQueues.RECIPIENT),
-                m.propertyExists(CODE) ? m.getIntProperty(CODE) : null, m.getStringProperty(REASON),
-                m.getStringProperty(FAILED_AT));
+                m.getStringProperty(OutboundQueues.RECIPIENT), code, m.getStringProperty(REASON),
+                code == null ? null : ErrorCodes.action(code), m.getStringProperty(WAMID), m.getStringProperty(FAILED_AT));
     }
 }

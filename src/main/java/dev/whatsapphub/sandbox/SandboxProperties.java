@@ -36,9 +36,13 @@ public record SandboxProperties(
                            @DefaultValue("1500ms") Duration read, @DefaultValue("true") boolean includeContacts) {
     }
 
-    /** Delivery of webhooks to the hub: batching of items due together, retries when the hub does not answer 200. */
+    /**
+     * Delivery of webhooks to the hub: batching of items due together, retries when the hub does
+     * not answer 200. Meta keeps retrying for up to 7 days; the sandbox for {@code redeliveryWindow},
+     * longer than a hub restart takes, so statuses sent while the hub was down still arrive.
+     */
     public record Webhooks(@Min(1) @DefaultValue("50") int maxBatch, @Min(1) @DefaultValue("16") int maxInFlight,
-                           @Min(1) @DefaultValue("6") int maxAttempts, @DefaultValue("1s") Duration initialBackoff,
+                           @DefaultValue("1h") Duration redeliveryWindow, @DefaultValue("1s") Duration initialBackoff,
                            @DefaultValue("30s") Duration maxBackoff) {
     }
 

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Posts webhooks to the hub as Meta does: the envelope, compact JSON with non-ASCII and '/'
  * escaped, signed over the exact bytes; items due at the same moment share a post; a post the
- * hub does not answer with 200 is sent again with backoff, a bounded number of times.
+ * hub does not answer with 200 is sent again with backoff until the redelivery window has passed.
  */
 class SandboxWebhooks implements AutoCloseable {
 
@@ -77,7 +77,7 @@ class SandboxWebhooks implements AutoCloseable {
         ObjectNode entry = root.putArray("entry").addObject().put("id", wabaId).put("time", System.currentTimeMillis() / 1000);
         entry.putArray("changes").addObject().<ObjectNode>set("value", value).put("field", field);
         try {
-            post(escape(root.toString()).getBytes(StandardCharsets.UTF_8), 1);
+            post(escape(root.toString()).getBytes(StandardCharsets.UTF_8), 1, System.nanoTime());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -92,7 +92,7 @@ class SandboxWebhooks implements AutoCloseable {
                 Map<String, List<Item>> byPost = new LinkedHashMap<>();
                 batch.forEach(i -> byPost.computeIfAbsent(i.number().id() + "/" + i.field(), k -> new ArrayList<>()).add(i));
                 for (List<Item> items : byPost.values()) {
-                    post(escape(envelope(items).toString()).getBytes(StandardCharsets.UTF_8), 1);
+                    post(escape(envelope(items).toString()).getBytes(StandardCharsets.UTF_8), 1, System.nanoTime());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -104,7 +104,7 @@ class SandboxWebhooks implements AutoCloseable {
         }
     }
 
-    private void post(byte[] body, int attempt) throws InterruptedException {
+    private void post(byte[] body, int attempt, long firstAttemptNanos) throws InterruptedException {
         inFlight.acquire();
         HttpRequest request = HttpRequest.newBuilder(properties.webhookUrl())
                 .timeout(Duration.ofSeconds(10))
@@ -117,17 +117,18 @@ class SandboxWebhooks implements AutoCloseable {
                 return;
             }
             String why = error != null ? error.toString() : "HTTP " + response.statusCode();
-            if (attempt >= properties.webhooks().maxAttempts() || !running) {
-                log.warn("Sandbox gave up on a webhook after {} attempts: {}", attempt, why);
+            long since = System.nanoTime() - firstAttemptNanos;
+            if (since > properties.webhooks().redeliveryWindow().toNanos() || !running) {
+                log.warn("Sandbox gave up on a webhook after {} attempts in {} s: {}", attempt, since / 1_000_000_000L, why);
                 return;
             }
             long backoff = Math.min(properties.webhooks().maxBackoff().toMillis(),
-                    properties.webhooks().initialBackoff().toMillis() << (attempt - 1));
+                    properties.webhooks().initialBackoff().toMillis() << Math.min(attempt - 1, 20));
             long jittered = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
             log.debug("Webhook attempt {} failed ({}); again in {} ms", attempt, why, jittered);
             timer.schedule(() -> {
                 try {
-                    post(body, attempt + 1);
+                    post(body, attempt + 1, firstAttemptNanos);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }

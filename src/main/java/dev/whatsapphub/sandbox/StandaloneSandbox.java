@@ -26,7 +26,7 @@ import org.springframework.context.annotation.Import;
         ServletWebServerFactoryAutoConfiguration.class, DispatcherServletAutoConfiguration.class,
         WebMvcAutoConfiguration.class, TaskExecutionAutoConfiguration.class})
 @EnableConfigurationProperties(SandboxProperties.class)
-@Import({SandboxConfiguration.class, SandboxGraphController.class, SandboxControlController.class})
+@Import({SandboxConfiguration.class, SandboxGraphController.class, SandboxTemplateController.class, SandboxControlController.class})
 public class StandaloneSandbox {
 
     public static void main(String[] args) {

@@ -42,7 +42,10 @@ public class StatusRecorder {
               error_title  = CASE WHEN :rank = 4 AND status_rank < 3 THEN :title ELSE error_title END,
               error_detail = CASE WHEN :rank = 4 AND status_rank < 3 THEN :detail ELSE error_detail END
             """;
-    private static final String BY_ID = APPLY + " WHERE id = :id AND (wamid IS NULL OR :wamid IS NULL OR wamid = :wamid)";
+    // a replayed message's old wamid (superseded_wamid) no longer moves it: its statuses are of the earlier attempt
+    private static final String BY_ID = APPLY + """
+             WHERE id = :id AND (wamid IS NULL OR :wamid IS NULL OR wamid = :wamid)
+               AND (superseded_wamid IS NULL OR :wamid IS NULL OR superseded_wamid <> :wamid)""";
     private static final String BY_WAMID = APPLY + " WHERE wamid = :wamid";
     private static final String HISTORY = """
             INSERT INTO message_status_event (wamid, status, status_time, recorded_at, applied, raw)

@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.dao.DuplicateKeyException;
@@ -21,6 +22,11 @@ public class MessageStore {
 
     /** A message that still waits to be sent, for re-queueing after a crash. */
     public record Queued(String id, String recipient, String payload) {
+    }
+
+    /** A message a failed status has failed, with what its dead letter needs. */
+    public record Failed(String id, String sender, String recipient, String payload, String wamid, int code, String title,
+                         String detail) {
     }
 
     private final JdbcTemplate jdbc;
@@ -77,11 +83,30 @@ public class MessageStore {
                 now(), code, truncate(title, 512), truncate(detail, 2048), attempts, id);
     }
 
-    /** A dead letter put back on its queue: it is a queued message again. */
+    /**
+     * A dead letter put back on its queue: it is a queued message again. A message Meta failed
+     * after accepting it gets a new wamid when it is sent again; the old one is kept aside, so its
+     * late statuses cannot touch the new attempt.
+     */
     public void resetForReplay(String id) {
         jdbc.update("""
                 UPDATE hub_message SET status = 'queued', status_rank = 0, failed_at = NULL, error_code = NULL,
-                       error_title = NULL, error_detail = NULL WHERE id = ? AND status = 'failed' AND wamid IS NULL""", id);
+                       error_title = NULL, error_detail = NULL, sent_at = NULL, delivered_at = NULL, read_at = NULL,
+                       superseded_wamid = COALESCE(wamid, superseded_wamid), wamid = NULL
+                WHERE id = ? AND status = 'failed'""", id);
+    }
+
+    /** Messages that are failed with one of these wamids (a failed status was applied to them). */
+    public List<Failed> failedByWamid(List<String> wamids) {
+        List<Failed> failed = new ArrayList<>();
+        for (String wamid : wamids) {
+            failed.addAll(jdbc.query("""
+                    SELECT id, sender, recipient, payload, wamid, error_code, error_title, error_detail FROM hub_message
+                    WHERE wamid = ? AND status = 'failed' AND error_code IS NOT NULL""",
+                    (rs, i) -> new Failed(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                            rs.getInt(6), rs.getString(7), rs.getString(8)), wamid));
+        }
+        return failed;
     }
 
     /** Messages of a sender created in [from, to) that were never sent; created_at is indexed, status is not. */
@@ -93,14 +118,15 @@ public class MessageStore {
                 (rs, i) -> new Queued(rs.getString(1), rs.getString(2), rs.getString(3)), from, to, sender);
     }
 
-    public List<StatusEvent> history(String wamid) {
-        if (wamid == null) {
+    /** Every status received for the message's wamid, and for the one it had before a replay. */
+    public List<StatusEvent> history(String wamid, String supersededWamid) {
+        if (wamid == null && supersededWamid == null) {
             return List.of();
         }
         return jdbc.query("""
-                SELECT status, status_time, recorded_at, applied, raw FROM message_status_event WHERE wamid = ? ORDER BY id""",
+                SELECT status, status_time, recorded_at, applied, raw FROM message_status_event WHERE wamid IN (?, ?) ORDER BY id""",
                 (rs, i) -> new StatusEvent(rs.getString(1), rs.getObject(2, OffsetDateTime.class),
-                        rs.getObject(3, OffsetDateTime.class), rs.getBoolean(4), rs.getString(5)), wamid);
+                        rs.getObject(3, OffsetDateTime.class), rs.getBoolean(4), rs.getString(5)), wamid, supersededWamid);
     }
 
     static OffsetDateTime now() {
@@ -119,6 +145,6 @@ public class MessageStore {
                 rs.getObject("accepted_at", OffsetDateTime.class), rs.getObject("sent_at", OffsetDateTime.class),
                 rs.getObject("delivered_at", OffsetDateTime.class), rs.getObject("read_at", OffsetDateTime.class),
                 rs.getObject("failed_at", OffsetDateTime.class), code,
-                rs.getString("error_title"), rs.getString("error_detail"));
+                rs.getString("error_title"), rs.getString("error_detail"), rs.getString("superseded_wamid"));
     }
 }

@@ -3,6 +3,7 @@ package dev.whatsapphub.webhook;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.whatsapphub.outbound.DeadLetters;
 import dev.whatsapphub.status.StatusRecorder;
 import dev.whatsapphub.status.StatusUpdate;
 import dev.whatsapphub.templates.TemplateChanges;
@@ -22,8 +23,8 @@ import org.springframework.stereotype.Component;
 @Component
 class WebhookFanOut implements Processor {
 
-    /** What a post holds for the stages after this one, as JSON texts. */
-    public record Items(List<String> inbound, List<String> otherFields) {
+    /** What a post holds for the stages after this one: JSON texts, and the dead letters of messages Meta failed. */
+    public record Items(List<String> inbound, List<String> otherFields, List<DeadLetters.Letter> deadLetters) {
     }
 
     static class NotAWebhookException extends RuntimeException {
@@ -39,7 +40,11 @@ class WebhookFanOut implements Processor {
     private final MeterRegistry meters;
     private final TemplateChanges templateChanges;
 
-    WebhookFanOut(ObjectMapper mapper, StatusRecorder statuses, MeterRegistry meters, TemplateChanges templateChanges) {
+    private final DeadLetters deadLetters;
+
+    WebhookFanOut(ObjectMapper mapper, StatusRecorder statuses, MeterRegistry meters, TemplateChanges templateChanges,
+                  DeadLetters deadLetters) {
+        this.deadLetters = deadLetters;
         this.mapper = mapper;
         this.statuses = statuses;
         this.meters = meters;
@@ -84,7 +89,8 @@ class WebhookFanOut implements Processor {
             }
         }
         statuses.record(updates);
-        exchange.getMessage().setBody(new Items(inbound, other));
+        List<String> failed = updates.stream().filter(u -> "failed".equals(u.status())).map(StatusUpdate::wamid).distinct().toList();
+        exchange.getMessage().setBody(new Items(inbound, other, failed.isEmpty() ? List.of() : deadLetters.fromFailedStatuses(failed)));
     }
 
     private static String fieldNames(JsonNode item) {

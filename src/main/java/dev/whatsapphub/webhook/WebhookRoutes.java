@@ -2,6 +2,7 @@ package dev.whatsapphub.webhook;
 
 import dev.whatsapphub.BrokerConfiguration;
 import dev.whatsapphub.HubProperties;
+import dev.whatsapphub.outbound.DeadLetters;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
 
@@ -40,6 +41,15 @@ class WebhookRoutes extends RouteBuilder {
                 .end()
                 .split(simple("${body.otherFields}"))
                     .to("jms:queue:" + OTHER_FIELDS)
+                .end()
+                // messages Meta failed after accepting them (131026, 131047, ...) are dead letters like refused sends
+                .split(simple("${body.deadLetters}"))
+                    .process(exchange -> {
+                        DeadLetters.Letter letter = exchange.getMessage().getBody(DeadLetters.Letter.class);
+                        exchange.getMessage().setHeaders(new java.util.HashMap<>(letter.properties()));
+                        exchange.getMessage().setBody(letter.payload());
+                    })
+                    .to("jms:queue:" + DeadLetters.QUEUE)
                 .end();
     }
 }

@@ -205,6 +205,24 @@ class EventMappingTests extends HubTestSupport {
     }
 
     @Test
+    void theReadmesMappingExampleLoadsAsPrintedAndMakesItsTemplate() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        int start = readme.indexOf("```yaml\nmapping: ") + "```yaml\n".length();
+        String example = readme.substring(start, readme.indexOf("```", start));
+        Path file = ROUTES_DIR.resolve("readme-example.yaml");
+        write(file, example);
+        awaitLoaded("readme-example.yaml", file);
+        assertThat(configOf("readme-example.yaml").path("errors")).isEmpty();
+
+        JsonNode preview = preview("""
+                {"specversion":"1.0","id":"inv-1","source":"/billing","type":"com.example.invoice.ready","data":{"invoiceId":"INV-42","total":"100.99","pdfUrl":"https://files.example/INV-42.pdf","customer":{"phone":"+34612000114","language":"es"}}}""");
+        Files.delete(file);
+        assertThat(preview.path("errors")).isEmpty();
+        String request = preview.path("messages").path(0).path("request").toString();
+        assertThat(request).contains("\"name\":\"invoice_ready\"", "\"filename\":\"INV-42.pdf\"", "\"code\":\"EUR\"", "\"amount_1000\":100990");
+    }
+
+    @Test
     void aMappingEditedOnDiskChangesTheNextEventAndABrokenEditKeepsTheOldOne() throws Exception {
         Path file = ROUTES_DIR.resolve("test-edit.yaml");
         write(file, mappingWithGreeting("Ana"));
@@ -227,12 +245,25 @@ class EventMappingTests extends HubTestSupport {
 
         // an unknown template and a parameter count that does not fit are caught when the file loads
         write(file, mappingWithGreeting("Ana").replace("order_confirmation", "no_such_template"));
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                assertThat(configOf("test-edit.yaml").path("errors").toString()).contains("unknown template 'no_such_template'"));
+        // each error names the line of the key it is about: template: is line 4, body: line 7
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            JsonNode error = configOf("test-edit.yaml").path("errors").path(0);
+            assertThat(error.path("rule").asText()).contains("unknown template 'no_such_template'");
+            assertThat(error.path("line").asInt()).isEqualTo(4);
+        });
         write(file, mappingWithGreeting("Ana").replace("      - ${body[orderId]}\n", ""));
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                assertThat(configOf("test-edit.yaml").path("errors").toString()).contains("number of parameters (1)"));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            JsonNode error = configOf("test-edit.yaml").path("errors").path(0);
+            assertThat(error.path("rule").asText()).contains("number of parameters (1)");
+            assertThat(error.path("line").asInt()).isEqualTo(7);
+        });
         assertThat(previewBody()).contains("\"text\":\"Dear Eva\"");
+
+        // an event without the recipient: the error names the line of to: (3)
+        write(file, mappingWithGreeting("Ana"));
+        awaitLoaded("test-edit.yaml", file);
+        assertThat(preview(editEvent().replace("\"phone\":\"+34612000113\"", "\"phone\":\"\"")).path("errors").toString())
+                .contains("test-edit.yaml:3) to");
 
         Files.delete(file);
         await().atMost(Duration.ofSeconds(5)).until(() -> configOf("test-edit.yaml").isMissingNode());

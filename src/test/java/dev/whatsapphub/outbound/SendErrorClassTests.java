@@ -75,6 +75,32 @@ class SendErrorClassTests extends HubTestSupport {
     }
 
     @Test
+    void aMessageMetaFailsOutsideTheWindowIsADeadLetterAndIsSentAgainOnceTheCustomerWrote() {
+        String to = newRecipient();
+        Http.Answer accepted = send("{\"to\": \"%s\", \"text\": {\"body\": \"Your parcel is at the door\"}}".formatted(to));
+        String id = accepted.json().path("id").asText();
+        JsonNode failed = awaitStatus(id, "failed");
+        assertThat(failed.path("error").path("code").asInt()).isEqualTo(131047);
+        await().atMost(Duration.ofSeconds(5)).until(() -> deadLetter(id) != null);
+        assertThat(deadLetter(id).path("code").asInt()).isEqualTo(131047);
+        assertThat(deadLetter(id).path("action").asText()).contains("24 hours");
+        assertThat(deadLetter(id).path("wamid").asText()).isEqualTo(failed.path("wamid").asText());
+
+        // the cause fixed: the customer writes, the window opens
+        http.post("/sandbox/control/inbound", "{\"phone_number_id\": \"%s\", \"from\": \"%s\", \"text\": \"hi\"}"
+                .formatted(PRIMARY_NUMBER, to), Map.of("Content-Type", "application/json"));
+        Http.Answer replay = http.post("/api/v1/dead-letters/" + id + "/replay", "", Map.of("X-API-Key", API_KEY));
+
+        assertThat(replay.status()).isEqualTo(200);
+        JsonNode read = awaitStatus(id, "read");
+        assertThat(read.has("error")).isFalse();
+        assertThat(read.path("wamid").asText()).isNotEqualTo(failed.path("wamid").asText());
+        assertThat(read.path("history").toString()).contains("\"failed\"", "\"read\"");
+        assertThat(deadLetter(id)).isNull();
+        assertThat(sandboxSends(to)).hasSize(2);
+    }
+
+    @Test
     void transientErrorThatNeverStopsGivesUpAfterTheLastRetry() {
         fault(131016, -1);
 
@@ -102,7 +128,7 @@ class SendErrorClassTests extends HubTestSupport {
     private JsonNode deadLetter(String id) {
         JsonNode letters = http.get("/api/v1/dead-letters", Map.of("X-API-Key", API_KEY)).json();
         return StreamSupport.stream(letters.spliterator(), false)
-                .filter(l -> id.equals(l.path("messageId").asText())).findFirst().orElse(null);
+                .filter(l -> id.equals(l.path("message_id").asText())).findFirst().orElse(null);
     }
 
     private java.util.List<JsonNode> sandboxSends(String to) {

@@ -11,7 +11,7 @@ class SandboxRatesTests {
     private static final long SECOND = 1_000_000_000L;
     private final SandboxRates rates = new SandboxRates(new SandboxProperties(true, List.of(), "s", null, Duration.ZERO,
             new SandboxProperties.Statuses(Duration.ZERO, Duration.ZERO, Duration.ZERO, true),
-            new SandboxProperties.Webhooks(50, 16, 6, Duration.ofSeconds(1), Duration.ofSeconds(30)), 80,
+            new SandboxProperties.Webhooks(50, 16, Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofSeconds(30)), 80,
             new SandboxProperties.PairRate(45, Duration.ofSeconds(6)), Duration.ofSeconds(2)));
 
     @Test

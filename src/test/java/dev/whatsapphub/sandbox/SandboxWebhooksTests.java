@@ -44,13 +44,28 @@ class SandboxWebhooksTests {
     }
 
     @Test
-    void redeliveryStopsAfterTheLastAttempt() throws Exception {
-        start(100);
+    void aHubThatIsDownForManyAttemptsStillGetsTheWebhookWithinTheRedeliveryWindow() throws Exception {
+        start(12, Duration.ofSeconds(30));
+
+        webhooks.schedule(item("wamid.D", "sent"), Duration.ZERO);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> bodies.size() == 13);
+        assertThat(bodies).containsOnly(bodies.get(0));
+    }
+
+    @Test
+    void redeliveryStopsOnceTheWindowHasPassed() throws Exception {
+        start(1000, Duration.ofSeconds(1));
 
         webhooks.schedule(item("wamid.B", "sent"), Duration.ZERO);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> bodies.size() == 3);
-        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> bodies.size() == 3);
+        long start = System.nanoTime();
+        // retries come at most 200 ms apart; two looks 700 ms apart that see the same count mean it gave up
+        java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger(-1);
+        await().atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(700))
+                .until(() -> seen.getAndSet(bodies.size()) == bodies.size());
+        assertThat(bodies.size()).isGreaterThan(3);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofSeconds(1));
     }
 
     @Test
@@ -67,6 +82,10 @@ class SandboxWebhooksTests {
     }
 
     private void start(int failures) throws Exception {
+        start(failures, Duration.ofSeconds(30));
+    }
+
+    private void start(int failures, Duration redeliveryWindow) throws Exception {
         hub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         hub.createContext("/webhooks/whatsapp", exchange -> {
             bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
@@ -78,7 +97,7 @@ class SandboxWebhooksTests {
         URI url = URI.create("http://127.0.0.1:" + hub.getAddress().getPort() + "/webhooks/whatsapp");
         webhooks = new SandboxWebhooks(new SandboxProperties(true, List.of(number()), "sandbox-app-secret", url, Duration.ZERO,
                 new SandboxProperties.Statuses(Duration.ZERO, Duration.ZERO, Duration.ZERO, true),
-                new SandboxProperties.Webhooks(50, 4, 3, Duration.ofMillis(100), Duration.ofSeconds(1)), 80,
+                new SandboxProperties.Webhooks(50, 4, redeliveryWindow, Duration.ofMillis(50), Duration.ofMillis(200)), 80,
                 new SandboxProperties.PairRate(45, Duration.ofSeconds(6)), Duration.ofSeconds(2)));
     }
 

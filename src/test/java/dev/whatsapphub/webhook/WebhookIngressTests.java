@@ -9,6 +9,7 @@ import dev.whatsapphub.HubTestSupport;
 import dev.whatsapphub.whatsapp.WebhookSignature;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -92,6 +93,27 @@ class WebhookIngressTests extends HubTestSupport {
         assertThat(failed.path("error").path("code").asInt()).isEqualTo(131049);
         assertThat(failed.path("error").path("title").asText()).isEqualTo("Held back");
         assertThat(failed.path("error").path("action").asText()).contains("24 hours");
+    }
+
+    @Test
+    void aFailedStatusDeliveredTwiceMakesOneDeadLetterWithMetasCodeAndTheAction() {
+        JsonNode sent = sentOnly();
+        String id = sent.path("id").asText();
+
+        post(statuses(failed(sent, 131050)));
+        post(statuses(failed(sent, 131050)));
+
+        awaitStatus(id, "failed");
+        await().atMost(Duration.ofSeconds(5)).until(() -> !deadLetters(id).isEmpty());
+        // the second post has been applied too once its history row is there
+        await().atMost(Duration.ofSeconds(5)).until(() -> jdbc.queryForObject(
+                "SELECT COUNT(*) FROM message_status_event WHERE wamid = ? AND status = 'failed'", Integer.class, sent.path("wamid").asText()) == 2);
+        List<JsonNode> letters = deadLetters(id);
+        assertThat(letters).hasSize(1);
+        assertThat(letters.get(0).path("code").asInt()).isEqualTo(131050);
+        assertThat(letters.get(0).path("action").asText()).contains("opt-out");
+        assertThat(letters.get(0).path("wamid").asText()).isEqualTo(sent.path("wamid").asText());
+        assertThat(letters.get(0).path("reason").asText()).contains("(#131050) Held back");
     }
 
     @Test
@@ -202,6 +224,16 @@ class WebhookIngressTests extends HubTestSupport {
         return ("{\"id\": \"%s\", \"status\": \"failed\", \"timestamp\": \"%d\", \"biz_opaque_callback_data\": \"%s\", \"errors\": "
                 + "[{\"code\": %d, \"title\": \"Held back\", \"message\": \"Held back\", \"error_data\": {\"details\": \"d\"}}]}")
                 .formatted(message.path("wamid").asText(), System.currentTimeMillis() / 1000, message.path("id").asText(), code);
+    }
+
+    private List<JsonNode> deadLetters(String id) {
+        List<JsonNode> found = new java.util.ArrayList<>();
+        http.get("/api/v1/dead-letters", Map.of("X-API-Key", API_KEY)).json().forEach(l -> {
+            if (id.equals(l.path("message_id").asText())) {
+                found.add(l);
+            }
+        });
+        return found;
     }
 
     private int countEvents() {
