@@ -24,20 +24,21 @@ public class BrokerConfiguration {
     }
 
     /**
-     * Outbound queues: a message is only rolled back on purpose (paused sender) or by a crash, so
-     * it is redelivered at once, keeping its place in its group, and not given up on early.
+     * Outbound lanes: a message is only rolled back on purpose (paused sender) or by a crash, so
+     * it is redelivered at once, keeping its place on its lane, and not given up on early.
      * Webhook batches are retried with a pause and end in their own dead-letter queue.
      */
     @Bean
     ArtemisConfigurationCustomizer hubAddressSettings() {
         return configuration -> {
+            // a lane has one consumer in the deployment (exclusive): its recipients' messages are attempted in order
             configuration.addAddressSetting("hub.outbound.#", new AddressSettings()
                     .setMaxDeliveryAttempts(1000)
                     .setRedeliveryDelay(0)
-                    .setDefaultGroupRebalance(true)
-                    .setDefaultGroupRebalancePauseDispatch(true)
+                    .setDefaultExclusiveQueue(true)
                     .setDeadLetterAddress(SimpleString("hub.outbound.dlq")));
-            configuration.addAddressSetting("hub.outbound.dlq", new AddressSettings().setMaxDeliveryAttempts(-1));
+            configuration.addAddressSetting("hub.outbound.dlq", new AddressSettings().setMaxDeliveryAttempts(-1)
+                    .setDefaultExclusiveQueue(false));
             // an event the hub could not take for a passing reason (templates not synced, database down)
             configuration.addAddressSetting("hub.events", new AddressSettings()
                     .setMaxDeliveryAttempts(10)

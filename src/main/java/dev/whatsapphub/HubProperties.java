@@ -62,16 +62,16 @@ public record HubProperties(
             @NotNull URI baseUrl,
             @NotBlank @Pattern(regexp = "v\\d+\\.\\d+", message = "must look like v23.0") @DefaultValue("v23.0") String apiVersion,
             @Min(1) @DefaultValue("80") int messagesPerSecond,
-            @Min(1) @DefaultValue("40") int shards) {
+            @Min(0) @DefaultValue("0") int shards) {
 
-        /** Messages each shard may send per throttle period; shards x this never exceeds the sender's rate. */
-        public int perShardRate() {
-            return Math.max(1, messagesPerSecond / Math.min(shards, messagesPerSecond));
-        }
-
-        /** Shards actually used: never more than the rate, or a shard would get less than one message a second. */
+        /**
+         * Recipient lanes: each is a queue with one consumer in the deployment, so it keeps its
+         * recipients' order and has one call in flight. 0 (the default) sizes them from the rate: a
+         * lane takes a message every 150-300 ms (Meta's answer time), and recipients never spread
+         * evenly, so half a second's worth of the rate keeps the tier busy.
+         */
         public int effectiveShards() {
-            return Math.min(shards, messagesPerSecond);
+            return shards > 0 ? shards : Math.max(8, (messagesPerSecond + 1) / 2);
         }
 
         @Override
@@ -91,12 +91,19 @@ public record HubProperties(
     public record Outbound(
             @DefaultValue("true") boolean autoStart,
             @DefaultValue("25ms") Duration throttleGuard,
+            // a send that may have reached Meta unanswered waits this long for a status naming it before it is sent again
+            @DefaultValue("60s") Duration inDoubtHold,
+            @Valid @DefaultValue PairRate pairRate,
             @DefaultValue("5s") Duration connectTimeout,
             @DefaultValue("30s") Duration responseTimeout,
             @DefaultValue("30s") Duration probeInterval,
             @DefaultValue("7d") Duration recoveryLookback,
             @Valid @DefaultValue Retry transientRetry,
             @Valid @DefaultValue Retry throttledRetry) {
+    }
+
+    /** Meta's limit per business-user pair: a burst, then one message per interval to the same user. */
+    public record PairRate(@Min(1) @DefaultValue("45") int burst, @DefaultValue("6s") Duration refillEvery) {
     }
 
     /** Retries after the first attempt, first delay, growth factor and cap. */

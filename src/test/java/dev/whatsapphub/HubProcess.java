@@ -3,8 +3,9 @@ package dev.whatsapphub;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -21,13 +22,19 @@ public final class HubProcess implements AutoCloseable {
 
     public static HubProcess start(Path dataDir, String profiles, String... properties) {
         int port = freePort();
-        List<String> all = new ArrayList<>(List.of("server.port=" + port, "hub.data-dir=" + dataDir,
-                "sandbox.statuses.sent=50ms", "sandbox.statuses.delivered=100ms", "sandbox.statuses.read=150ms"));
-        all.addAll(List.of(properties));
+        // a property given by the test replaces the default of the same key (twice on the command line would join them)
+        Map<String, String> all = new LinkedHashMap<>();
+        for (String p : List.of("server.port=" + port, "hub.data-dir=" + dataDir,
+                "sandbox.statuses.sent=50ms", "sandbox.statuses.delivered=100ms", "sandbox.statuses.read=150ms")) {
+            all.put(p.substring(0, p.indexOf('=')), p);
+        }
+        for (String p : properties) {
+            all.put(p.substring(0, p.indexOf('=')), p);
+        }
         ConfigurableApplicationContext context = new SpringApplicationBuilder(WhatsappHubApplication.class)
                 .profiles(profiles.split(","))
                 // command-line arguments: they win over application*.yml, as an operator's would
-                .run(all.stream().map(p -> "--" + p).toArray(String[]::new));
+                .run(all.values().stream().map(p -> "--" + p).toArray(String[]::new));
         return new HubProcess(context, port);
     }
 

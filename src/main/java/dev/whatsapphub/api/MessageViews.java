@@ -50,6 +50,14 @@ class MessageViews {
             error.put("action", ErrorCodes.action(m.errorCode()));
             view.put("error", error);
         }
+        if (m.inDoubtSince() != null) {
+            // the send call went unanswered (the hub stopped mid-call, or the answer timed out)
+            Map<String, Object> doubt = new LinkedHashMap<>();
+            doubt.put("since", m.inDoubtSince());
+            doubt.put("settled_by", m.inDoubtSettled() == null ? "waiting for a status" : m.inDoubtSettled());
+            put(doubt, "settled_at", m.inDoubtSettledAt());
+            view.put("in_doubt", doubt);
+        }
         view.put("metadata", json(m.metadata()));
         view.put("history", history(store.history(m.wamid(), m.supersededWamid())));
         return view;

@@ -10,6 +10,7 @@ import dev.whatsapphub.model.FieldError;
 import dev.whatsapphub.model.InvalidMessageException;
 import dev.whatsapphub.model.MessageFactory;
 import dev.whatsapphub.outbound.MessageIntake;
+import dev.whatsapphub.store.Durability;
 import dev.whatsapphub.outbound.MessageIntake.Intake;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.OffsetDateTime;
@@ -51,8 +52,11 @@ public class EventIntake {
     private final ObjectMapper mapper;
     private final MeterRegistry meters;
 
+    private final Durability durability;
+
     public EventIntake(EventRouter router, MessageFactory factory, MessageIntake intake, JdbcTemplate jdbc, JmsTemplate jms,
-                       ObjectMapper mapper, MeterRegistry meters) {
+                       ObjectMapper mapper, MeterRegistry meters, Durability durability) {
+        this.durability = durability;
         this.router = router;
         this.factory = factory;
         this.intake = intake;
@@ -161,6 +165,8 @@ public class EventIntake {
             jdbc.update("INSERT INTO hub_event (source, event_id, type, client, outcome, reason, messages, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     event.source(), event.id(), event.type(), client, outcome.status(), outcome.reason(),
                     mapper.writeValueAsString(outcome.messages()), OffsetDateTime.now(ZoneOffset.UTC));
+            // the event's messages and its outcome on disk before the 202 or the JMS commit
+            durability.await();
             return outcome;
         } catch (DuplicateKeyException raced) {
             // the same event arrived twice at once: the messages' idempotency keys made them the same ones

@@ -2,6 +2,7 @@ package dev.whatsapphub.outbound;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.whatsapphub.store.Durability;
 import dev.whatsapphub.store.MessageStore;
 import dev.whatsapphub.store.MessageStore.Failed;
 import dev.whatsapphub.whatsapp.ErrorCodes;
@@ -51,7 +52,11 @@ public class DeadLetters {
     private final MessageStore store;
     private final OutboundQueues queues;
 
-    public DeadLetters(JmsTemplate jms, ConnectionFactory connectionFactory, MessageStore store, OutboundQueues queues) {
+    private final Durability durability;
+
+    public DeadLetters(JmsTemplate jms, ConnectionFactory connectionFactory, MessageStore store, OutboundQueues queues,
+                       Durability durability) {
+        this.durability = durability;
         this.jms = jms;
         this.connectionFactory = connectionFactory;
         this.store = store;
@@ -119,13 +124,13 @@ public class DeadLetters {
             }
             DeadLetter letter = view(message);
             store.resetForReplay(messageId);
+            durability.await();
             String sender = message.getStringProperty(SendSteps.SENDER);
             TextMessage copy = session.createTextMessage(((TextMessage) message).getText());
             copy.setStringProperty(OutboundQueues.MESSAGE_ID, messageId);
             copy.setStringProperty(OutboundQueues.RECIPIENT, letter.recipient());
-            copy.setStringProperty(OutboundQueues.GROUP, queues.groupOf(sender, letter.recipient()));
             copy.setBooleanProperty(OutboundQueues.REQUEUED, true);
-            session.createProducer(session.createQueue(OutboundQueues.queueOf(sender))).send(copy);
+            session.createProducer(session.createQueue(queues.queueOf(sender, letter.recipient()))).send(copy);
             session.commit();
             return letter;
         }

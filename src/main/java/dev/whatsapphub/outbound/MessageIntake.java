@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.whatsapphub.Digests;
 import dev.whatsapphub.model.AcceptedMessage;
 import dev.whatsapphub.model.MessageFactory;
+import dev.whatsapphub.store.Durability;
 import dev.whatsapphub.store.MessageStore;
 import java.util.UUID;
 import org.springframework.jms.JmsException;
@@ -38,19 +39,29 @@ public class MessageIntake {
     private final MessageFactory factory;
     private final MessageStore store;
     private final OutboundQueues queues;
+    private final Durability durability;
 
-    public MessageIntake(MessageFactory factory, MessageStore store, OutboundQueues queues) {
+    public MessageIntake(MessageFactory factory, MessageStore store, OutboundQueues queues, Durability durability) {
         this.factory = factory;
         this.store = store;
         this.queues = queues;
+        this.durability = durability;
     }
 
-    /** Throws InvalidMessageException (nothing stored) when the request cannot be a message. */
+    /**
+     * Throws InvalidMessageException (nothing stored) when the request cannot be a message. On
+     * return the message survives a kill of the process: the caller may answer 202.
+     */
     public Intake submit(String client, JsonNode request) {
-        return submit(client, request, factory.accept(UUID.randomUUID().toString(), request));
+        Intake intake = submit(client, request, factory.accept(UUID.randomUUID().toString(), request));
+        durability.await();
+        return intake;
     }
 
-    /** For a request already validated into {@code message} (all messages of an event are, before the first is queued). */
+    /**
+     * For a request already validated into {@code message} (all messages of an event are, before
+     * the first is queued). The caller calls {@link Durability#await} before it acknowledges.
+     */
     public Intake submit(String client, JsonNode request, AcceptedMessage message) {
         String hash = Digests.sha256(request.toString());
         var existing = store.insert(message, client, hash);

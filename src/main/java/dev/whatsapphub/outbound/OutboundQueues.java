@@ -1,19 +1,22 @@
 package dev.whatsapphub.outbound;
 
 import dev.whatsapphub.HubProperties;
-import dev.whatsapphub.HubProperties.Sender;
 import dev.whatsapphub.model.AcceptedMessage;
 import jakarta.jms.Message;
 import jakarta.jms.TextMessage;
 import java.util.Enumeration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.springframework.jms.core.JmsTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * The persistent queues of the send stage: one per sender ({@code hub.outbound.<alias>}), so a
- * paused sender holds only its own messages, and one dead-letter queue.
+ * The persistent queues of the send stage. Each sender has lanes ({@code hub.outbound.<alias>.<lane>}):
+ * a recipient always goes to the same lane, and a lane has one consumer in the whole deployment
+ * (an exclusive queue), so messages to one recipient are attempted in order and a lane never
+ * waits behind another. One dead-letter queue for all.
  */
 @Component
 public class OutboundQueues {
@@ -21,9 +24,10 @@ public class OutboundQueues {
     public static final String DEAD_LETTERS = "hub.outbound.dlq";
     static final String MESSAGE_ID = "hubMessageId";
     static final String RECIPIENT = "hubRecipient";
-    static final String GROUP = "JMSXGroupID";
-    /** Set on copies put on a queue again (crash recovery, replay): the send route checks the database for those. */
+    /** Set on copies put on a queue again (crash recovery, replay). */
     static final String REQUEUED = "hubRequeued";
+    /** Artemis delivers a message carrying this (epoch millis) no earlier than then, and keeps it on disk until. */
+    static final String DELIVER_AT = "_AMQ_SCHED_DELIVERY";
 
     private final JmsTemplate jms;
     private final HubProperties properties;
@@ -33,8 +37,22 @@ public class OutboundQueues {
         this.properties = properties;
     }
 
-    public static String queueOf(String senderAlias) {
-        return "hub.outbound." + senderAlias;
+    /** The lane a recipient's messages go to: the same one on every hub instance. */
+    static String queueOf(String senderAlias, String recipient, int lanes) {
+        return laneQueue(senderAlias, Math.floorMod(recipient.hashCode(), lanes));
+    }
+
+    static String laneQueue(String senderAlias, int lane) {
+        return "hub.outbound." + senderAlias + "." + String.format("%03d", lane);
+    }
+
+    String queueOf(String senderAlias, String recipient) {
+        return queueOf(senderAlias, recipient, properties.senders().get(senderAlias).effectiveShards());
+    }
+
+    List<String> lanes(String senderAlias) {
+        return IntStream.range(0, properties.senders().get(senderAlias).effectiveShards())
+                .mapToObj(lane -> laneQueue(senderAlias, lane)).toList();
     }
 
     /** A persistent, blocking send: when this returns, the broker has the message on disk. */
@@ -47,11 +65,10 @@ public class OutboundQueues {
     }
 
     private void send(String sender, String id, String recipient, String payload, boolean requeued) {
-        jms.send(queueOf(sender), session -> {
+        jms.send(queueOf(sender, recipient), session -> {
             TextMessage message = session.createTextMessage(payload);
             message.setStringProperty(MESSAGE_ID, id);
             message.setStringProperty(RECIPIENT, recipient);
-            message.setStringProperty(GROUP, groupOf(sender, recipient));
             if (requeued) {
                 message.setBooleanProperty(REQUEUED, true);
             }
@@ -59,24 +76,17 @@ public class OutboundQueues {
         });
     }
 
-    /**
-     * Messages to one recipient share a group, and a group has one consumer across every hub
-     * instance on the broker: per-recipient order holds and each shard's throttle is exact.
-     */
-    String groupOf(String senderAlias, String recipient) {
-        Sender sender = properties.senders().get(senderAlias);
-        return sender.phoneNumberId() + ":" + Math.floorMod(recipient.hashCode(), sender.effectiveShards());
-    }
-
-    /** Hub ids of the messages waiting on a sender's queue. */
+    /** Hub ids of the messages waiting on a sender's lanes. */
     Set<String> waitingIds(String senderAlias) {
         Set<String> ids = new HashSet<>();
-        jms.browse(queueOf(senderAlias), (session, browser) -> {
-            for (Enumeration<?> e = browser.getEnumeration(); e.hasMoreElements(); ) {
-                ids.add(((Message) e.nextElement()).getStringProperty(MESSAGE_ID));
-            }
-            return null;
-        });
+        for (String lane : lanes(senderAlias)) {
+            jms.browse(lane, (session, browser) -> {
+                for (Enumeration<?> e = browser.getEnumeration(); e.hasMoreElements(); ) {
+                    ids.add(((Message) e.nextElement()).getStringProperty(MESSAGE_ID));
+                }
+                return null;
+            });
+        }
         return ids;
     }
 }

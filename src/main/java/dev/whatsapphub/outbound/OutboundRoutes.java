@@ -3,13 +3,16 @@ package dev.whatsapphub.outbound;
 import dev.whatsapphub.BrokerConfiguration;
 import dev.whatsapphub.HubProperties;
 import dev.whatsapphub.HubProperties.Sender;
+import java.util.List;
+import java.util.stream.IntStream;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
 
 /**
- * Per sender: {@code outbound-send-<alias>} consumes the sender's queue in a JMS transaction and
- * {@code cloud-api-call-<alias>} throttles and posts to the Cloud API. The call is its own route
- * so that a retry goes through the throttle again.
+ * Per sender: one route per lane, {@code outbound-send-<alias>-<lane>}, consumes its lane in a JMS
+ * transaction, one message at a time; {@code cloud-api-call-<alias>} waits for the number's next
+ * send slot (shared by all lanes) and posts to the Cloud API. A message that must wait (pair rate,
+ * retry, in doubt) goes back on its own lane, scheduled, in the same transaction.
  */
 @Component
 class OutboundRoutes extends RouteBuilder {
@@ -22,8 +25,8 @@ class OutboundRoutes extends RouteBuilder {
         this.steps = steps;
     }
 
-    static String sendRouteId(String alias) {
-        return "outbound-send-" + alias;
+    static List<String> laneRouteIds(String alias, int lanes) {
+        return IntStream.range(0, lanes).mapToObj(lane -> "outbound-send-" + alias + "-" + String.format("%03d", lane)).toList();
     }
 
     @Override
@@ -32,25 +35,27 @@ class OutboundRoutes extends RouteBuilder {
     }
 
     private void sender(String alias, Sender sender) {
-        // one consumer per shard; the dead-letter send joins the consumer's transaction
-        from(BrokerConfiguration.transactedConsumer(OutboundQueues.queueOf(alias), sender.effectiveShards()))
-                .routeId(sendRouteId(alias))
-                .routeConfigurationId(SendErrorHandling.ID)
-                // started by OutboundStarter once messages orphaned by a crash are back on the queue
-                .autoStartup(false)
-                .process(exchange -> steps.begin(exchange, alias))
-                .filter(exchangeProperty(SendSteps.SKIP).isNull())
-                    .to("direct:cloud-api-call-" + alias)
-                    .process(steps::accepted)
-                .end();
+        List<String> routeIds = laneRouteIds(alias, sender.effectiveShards());
+        for (int lane = 0; lane < routeIds.size(); lane++) {
+            String queue = OutboundQueues.laneQueue(alias, lane);
+            from(BrokerConfiguration.transactedConsumer(queue, 1))
+                    .routeId(routeIds.get(lane))
+                    .routeConfigurationId(SendErrorHandling.ID)
+                    // started by OutboundStarter once messages orphaned by a crash are back on their lanes
+                    .autoStartup(false)
+                    .process(exchange -> steps.begin(exchange, alias, queue))
+                    .choice()
+                        .when(exchangeProperty(SendSteps.WAIT).isNotNull())
+                            .to("jms:queue:" + queue)
+                        .when(exchangeProperty(SendSteps.SKIP).isNull())
+                            .to("direct:cloud-api-call-" + alias)
+                            .process(steps::accepted)
+                    .end();
+        }
 
-        long period = 1000 + properties.outbound().throttleGuard().toMillis();
         from("direct:cloud-api-call-" + alias)
                 .routeId("cloud-api-call-" + alias)
                 .errorHandler(noErrorHandler())
-                // each recipient shard gets rate/shards per period: the sum never exceeds the sender's rate
-                .throttle(sender.perShardRate()).totalRequestsMode().timePeriodMillis(period)
-                    .correlationExpression(exchangeProperty(OutboundQueues.GROUP))
                 .process(exchange -> steps.request(exchange, sender))
                 .to(sender.baseUrl() + "/" + sender.apiVersion() + "/" + sender.phoneNumberId() + "/messages"
                         + "?throwExceptionOnFailure=false"

@@ -41,9 +41,9 @@ class OutboundStarter {
             requeueOrphans(alias);
             if (properties.outbound().autoStart()) {
                 senders.start(alias);
-                log.info("Sender '{}' sending from phone-number id {} to {} at up to {} messages/s ({} shards)", alias,
+                log.info("Sender '{}' sending from phone-number id {} to {} at up to {} messages/s ({} recipient lanes)", alias,
                         entry.getValue().phoneNumberId(), entry.getValue().baseUrl(),
-                        entry.getValue().perShardRate() * entry.getValue().effectiveShards(), entry.getValue().effectiveShards());
+                        entry.getValue().messagesPerSecond(), entry.getValue().effectiveShards());
             }
         }
     }
@@ -59,8 +59,8 @@ class OutboundStarter {
             }
         }
         if (requeued > 0) {
-            log.warn("Put {} accepted message(s) of sender '{}' back on {}: they were stored but not queued",
-                    requeued, alias, OutboundQueues.queueOf(alias));
+            log.warn("Put {} accepted message(s) of sender '{}' back on its lanes: they were stored but not queued",
+                    requeued, alias);
         }
     }
 }

@@ -1,26 +1,27 @@
 package dev.whatsapphub.outbound;
 
-import dev.whatsapphub.HubProperties;
-import dev.whatsapphub.HubProperties.Retry;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.model.OnExceptionDefinition;
+import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.springframework.stereotype.Component;
 
 /**
- * What happens when a Cloud API call fails, by error class (see whatsapp.ErrorCodes). Retries
- * run in the consumer's thread, so later messages to the same recipient wait and keep their order.
+ * What happens when a Cloud API call fails, by error class (see whatsapp.ErrorCodes). Nothing
+ * waits in the lane's thread: a message to retry goes back on its lane, scheduled, in the lane's
+ * transaction, so later messages keep flowing.
  */
 @Component
 class SendErrorHandling extends RouteConfigurationBuilder {
 
     static final String ID = "cloud-api-send";
 
-    private final HubProperties properties;
     private final SendSteps steps;
 
-    SendErrorHandling(HubProperties properties, SendSteps steps) {
-        this.properties = properties;
+    SendErrorHandling(SendSteps steps) {
         this.steps = steps;
     }
 
@@ -36,20 +37,29 @@ class SendErrorHandling extends RouteConfigurationBuilder {
                 .maximumRedeliveries(0).handled(true)
                 .process(steps::deadLetter)
                 .to("jms:queue:" + OutboundQueues.DEAD_LETTERS);
-        retry(config.onException(CloudApiException.Throttled.class), properties.outbound().throttledRetry());
-        retry(config.onException(CloudApiException.Transient.class, IOException.class), properties.outbound().transientRetry());
+        // Meta answered with a passing error, or the request never left (no connection): not sent, retried
+        laterOrDead(config.onException(CloudApiException.Throttled.class, CloudApiException.Transient.class, ConnectException.class,
+                ConnectTimeoutException.class, UnknownHostException.class, NoRouteToHostException.class));
+        // the request may have reached Meta and the answer was lost: in doubt, never sent again blindly
+        config.onException(IOException.class)
+                .maximumRedeliveries(0).handled(true)
+                .process(steps::unanswered)
+                .toD("jms:queue:${exchangeProperty." + SendSteps.LANE + "}");
+        // the hub is stopping while the lane waited for a send slot
+        config.onException(InterruptedException.class)
+                .maximumRedeliveries(0)
+                .process(steps::putBack)
+                .markRollbackOnly();
     }
 
-    private void retry(OnExceptionDefinition onException, Retry retry) {
-        onException.maximumRedeliveries(retry.maxRetries())
-                .redeliveryDelay(retry.initialDelay().toMillis())
-                .useExponentialBackOff().backOffMultiplier(retry.multiplier())
-                .maximumRedeliveryDelay(retry.maxDelay().toMillis())
-                .useCollisionAvoidance()
-                .onRedelivery(steps::retrying)
-                .retryAttemptedLogLevel(org.apache.camel.LoggingLevel.DEBUG)
-                .handled(true)
-                .process(steps::deadLetter)
-                .to("jms:queue:" + OutboundQueues.DEAD_LETTERS);
+    private void laterOrDead(OnExceptionDefinition onException) {
+        onException.maximumRedeliveries(0).handled(true)
+                .process(steps::retryLater)
+                .choice()
+                    .when(exchangeProperty(SendSteps.DEAD).isNotNull())
+                        .to("jms:queue:" + OutboundQueues.DEAD_LETTERS)
+                    .otherwise()
+                        .toD("jms:queue:${exchangeProperty." + SendSteps.LANE + "}")
+                .end();
     }
 }

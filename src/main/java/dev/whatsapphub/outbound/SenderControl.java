@@ -6,6 +6,7 @@ import dev.whatsapphub.whatsapp.CloudApiError;
 import dev.whatsapphub.whatsapp.GraphClient;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,14 +24,14 @@ import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
 
 /**
- * Pauses a sender whose token or account is broken (its route stops; its messages wait on its
- * queue) and resumes it when an operator says so or when a probe of the phone number succeeds.
+ * Pauses a sender whose token or account is broken (its lanes are suspended; its messages wait on
+ * them) and resumes it when an operator says so or when a probe of the phone number succeeds.
  * Health is DOWN while any sender is paused.
  */
 @Component("senders")
 public class SenderControl implements HealthIndicator {
 
-    /** Why a sender stopped. */
+    /** Why a sender paused. */
     public record Pause(int code, String reason, String action, Instant since) {
     }
 
@@ -64,10 +65,10 @@ public class SenderControl implements HealthIndicator {
     void pause(String alias, CloudApiError error) {
         Pause pause = new Pause(error.code(), error.summary(), error.action(), Instant.now());
         if (paused.putIfAbsent(alias, pause) == null) {
-            log.error("Sender '{}' paused: {}. {} Its messages wait on {}.", alias, error.summary(), error.action(),
-                    OutboundQueues.queueOf(alias));
+            log.error("Sender '{}' paused: {}. {} Its messages wait on its lanes (hub.outbound.{}.*).", alias, error.summary(),
+                    error.action(), alias);
             // stopping a route from one of its own exchanges would wait for that exchange: do it aside
-            routeControl.execute(() -> stopRoute(alias));
+            routeControl.execute(() -> suspendLanes(alias));
         }
     }
 
@@ -83,26 +84,39 @@ public class SenderControl implements HealthIndicator {
         return true;
     }
 
-    /** Starts the sender's route once every earlier stop has finished. */
+    /** Starts (or resumes) the sender's lanes once every earlier suspension has finished. */
     void start(String alias) {
         try {
             routeControl.submit(() -> {
-                camel.getRouteController().startRoute(OutboundRoutes.sendRouteId(alias));
+                for (String id : laneRoutes(alias)) {
+                    if (camel.getRouteController().getRouteStatus(id).isSuspended()) {
+                        camel.getRouteController().resumeRoute(id);
+                    } else {
+                        camel.getRouteController().startRoute(id);
+                    }
+                }
                 return started.put(alias, true);
             }).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException e) {
-            throw new IllegalStateException("Could not start the send route of sender '" + alias + "'", e.getCause());
+            throw new IllegalStateException("Could not start the send routes of sender '" + alias + "'", e.getCause());
         }
     }
 
-    private void stopRoute(String alias) {
-        try {
-            camel.getRouteController().stopRoute(OutboundRoutes.sendRouteId(alias));
-        } catch (Exception e) {
-            log.error("Could not stop the send route of sender '{}'", alias, e);
+    /** Suspended, not stopped: the lanes keep their consumers (and their exclusive queues) and pick up at once on resume. */
+    private void suspendLanes(String alias) {
+        for (String id : laneRoutes(alias)) {
+            try {
+                camel.getRouteController().suspendRoute(id);
+            } catch (Exception e) {
+                log.error("Could not suspend the send route {} of sender '{}'", id, alias, e);
+            }
         }
+    }
+
+    private List<String> laneRoutes(String alias) {
+        return OutboundRoutes.laneRouteIds(alias, properties.senders().get(alias).effectiveShards());
     }
 
     /** While paused, ask the Cloud API about the phone number; an answer means the token and account work again. */

@@ -34,6 +34,10 @@ public class StatusRecorder {
               status       = CASE WHEN status_rank < :rank AND NOT (:rank = 4 AND status_rank = 3) THEN :status ELSE status END,
               status_rank  = CASE WHEN status_rank < :rank AND NOT (:rank = 4 AND status_rank = 3) THEN :rank ELSE status_rank END,
               wamid        = COALESCE(wamid, :wamid),
+              accepted_at  = COALESCE(accepted_at, :ts),
+              -- a message in doubt (its send call went unanswered) is settled by the status that names it
+              in_doubt_settled    = CASE WHEN in_doubt_since IS NOT NULL AND in_doubt_settled IS NULL THEN 'status' ELSE in_doubt_settled END,
+              in_doubt_settled_at = CASE WHEN in_doubt_since IS NOT NULL AND in_doubt_settled IS NULL THEN :ts ELSE in_doubt_settled_at END,
               sent_at      = CASE WHEN :rank BETWEEN 1 AND 3 AND status_rank < 4 THEN COALESCE(sent_at, :ts) ELSE sent_at END,
               delivered_at = CASE WHEN :rank BETWEEN 2 AND 3 AND status_rank < 4 THEN COALESCE(delivered_at, :ts) ELSE delivered_at END,
               read_at      = CASE WHEN :rank = 3 AND status_rank < 4 THEN COALESCE(read_at, :ts) ELSE read_at END,

@@ -61,26 +61,60 @@ public class MessageStore {
         return jdbc.query("SELECT * FROM hub_message WHERE id = ?", MessageStore::row, id).stream().findFirst();
     }
 
+    /** Where a message delivered to a lane stands, before it is sent. */
+    public enum SendState { CLAIMED, DONE, IN_DOUBT, UNKNOWN }
+
     /**
-     * Whether a message still waits to be sent: a redelivered or re-queued copy of one already sent
-     * or failed must not be sent again.
+     * Claims a message for a call to the Cloud API: CLAIMED when it was waiting, DONE when it was
+     * sent or failed already (a copy), IN_DOUBT when an earlier call may have reached Meta unanswered.
      */
-    public boolean stillToSend(String id) {
-        return Boolean.TRUE.equals(jdbc.query("SELECT wamid IS NULL AND status = 'queued' FROM hub_message WHERE id = ?",
-                rs -> rs.next() && rs.getBoolean(1), id));
+    public SendState claim(String id) {
+        if (jdbc.update("""
+                UPDATE hub_message SET claimed_at = ? WHERE id = ? AND wamid IS NULL AND status_rank = 0 AND claimed_at IS NULL""",
+                now(), id) == 1) {
+            return SendState.CLAIMED;
+        }
+        return jdbc.query("SELECT wamid IS NULL AND status_rank = 0 FROM hub_message WHERE id = ?",
+                rs -> !rs.next() ? SendState.UNKNOWN : rs.getBoolean(1) ? SendState.IN_DOUBT : SendState.DONE, id);
     }
 
-    public void recordAccepted(String id, String wamid, int attempts) {
-        jdbc.update("UPDATE hub_message SET wamid = COALESCE(wamid, ?), accepted_at = ?, attempts = attempts + ? WHERE id = ?",
-                wamid, now(), attempts, id);
+    /** Meta answered the call with an error: it did not take the message, so no call is under way any more. */
+    public void releaseClaim(String id) {
+        jdbc.update("UPDATE hub_message SET claimed_at = NULL, attempts = attempts + 1 WHERE id = ?", id);
+    }
+
+    /**
+     * The message waits for a status that says whether Meta took it; false when one already came
+     * (during the unanswered call), which settles it at once.
+     */
+    public boolean markInDoubt(String id) {
+        OffsetDateTime now = now();
+        jdbc.update("""
+                UPDATE hub_message SET in_doubt_since = COALESCE(in_doubt_since, ?),
+                       in_doubt_settled = CASE WHEN wamid IS NOT NULL OR status_rank > 0 THEN COALESCE(in_doubt_settled, 'status') ELSE in_doubt_settled END,
+                       in_doubt_settled_at = CASE WHEN wamid IS NOT NULL OR status_rank > 0 THEN COALESCE(in_doubt_settled_at, ?) ELSE in_doubt_settled_at END
+                WHERE id = ?""", now, now, id);
+        return claim(id) == SendState.IN_DOUBT;
+    }
+
+    /** No status came within the hold: the message is sent again; false if a status came after all. */
+    public boolean resendInDoubt(String id) {
+        return jdbc.update("""
+                UPDATE hub_message SET claimed_at = ?, in_doubt_settled = 'resent', in_doubt_settled_at = ?
+                WHERE id = ? AND wamid IS NULL AND status_rank = 0""", now(), now(), id) == 1;
+    }
+
+    public void recordAccepted(String id, String wamid) {
+        jdbc.update("UPDATE hub_message SET wamid = COALESCE(wamid, ?), accepted_at = ?, attempts = attempts + 1 WHERE id = ?",
+                wamid, now(), id);
     }
 
     /** A failure the hub decided on (Cloud API refused, retries used up); a message already read stays read. */
-    public void recordFailed(String id, int code, String title, String detail, int attempts) {
+    public void recordFailed(String id, int code, String title, String detail) {
         jdbc.update("""
                 UPDATE hub_message SET status = 'failed', status_rank = 4, failed_at = ?, error_code = ?, error_title = ?,
-                       error_detail = ?, attempts = attempts + ? WHERE id = ? AND status_rank < 3""",
-                now(), code, truncate(title, 512), truncate(detail, 2048), attempts, id);
+                       error_detail = ?, attempts = attempts + 1, claimed_at = NULL WHERE id = ? AND status_rank < 3""",
+                now(), code, truncate(title, 512), truncate(detail, 2048), id);
     }
 
     /**
@@ -92,6 +126,7 @@ public class MessageStore {
         jdbc.update("""
                 UPDATE hub_message SET status = 'queued', status_rank = 0, failed_at = NULL, error_code = NULL,
                        error_title = NULL, error_detail = NULL, sent_at = NULL, delivered_at = NULL, read_at = NULL,
+                       claimed_at = NULL,
                        superseded_wamid = COALESCE(wamid, superseded_wamid), wamid = NULL
                 WHERE id = ? AND status = 'failed'""", id);
     }
@@ -145,6 +180,8 @@ public class MessageStore {
                 rs.getObject("accepted_at", OffsetDateTime.class), rs.getObject("sent_at", OffsetDateTime.class),
                 rs.getObject("delivered_at", OffsetDateTime.class), rs.getObject("read_at", OffsetDateTime.class),
                 rs.getObject("failed_at", OffsetDateTime.class), code,
-                rs.getString("error_title"), rs.getString("error_detail"), rs.getString("superseded_wamid"));
+                rs.getString("error_title"), rs.getString("error_detail"), rs.getString("superseded_wamid"),
+                rs.getObject("in_doubt_since", OffsetDateTime.class), rs.getString("in_doubt_settled"),
+                rs.getObject("in_doubt_settled_at", OffsetDateTime.class));
     }
 }

@@ -7,5 +7,6 @@ public record StoredMessage(String id, String client, String sender, String reci
                            String wamid, int attempts, String metadata, OffsetDateTime createdAt,
                            OffsetDateTime acceptedAt, OffsetDateTime sentAt, OffsetDateTime deliveredAt,
                            OffsetDateTime readAt, OffsetDateTime failedAt, Integer errorCode, String errorTitle,
-                           String errorDetail, String supersededWamid) {
+                           String errorDetail, String supersededWamid, OffsetDateTime inDoubtSince, String inDoubtSettled,
+                           OffsetDateTime inDoubtSettledAt) {
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.whatsapphub.outbound.DeadLetters;
 import dev.whatsapphub.status.StatusRecorder;
+import dev.whatsapphub.store.Durability;
 import dev.whatsapphub.status.StatusUpdate;
 import dev.whatsapphub.templates.TemplateChanges;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,10 +42,12 @@ class WebhookFanOut implements Processor {
     private final TemplateChanges templateChanges;
 
     private final DeadLetters deadLetters;
+    private final Durability durability;
 
     WebhookFanOut(ObjectMapper mapper, StatusRecorder statuses, MeterRegistry meters, TemplateChanges templateChanges,
-                  DeadLetters deadLetters) {
+                  DeadLetters deadLetters, Durability durability) {
         this.deadLetters = deadLetters;
+        this.durability = durability;
         this.mapper = mapper;
         this.statuses = statuses;
         this.meters = meters;
@@ -91,6 +94,8 @@ class WebhookFanOut implements Processor {
         statuses.record(updates);
         List<String> failed = updates.stream().filter(u -> "failed".equals(u.status())).map(StatusUpdate::wamid).distinct().toList();
         exchange.getMessage().setBody(new Items(inbound, other, failed.isEmpty() ? List.of() : deadLetters.fromFailedStatuses(failed)));
+        // the statuses on disk before the JMS commit takes the post off hub.webhooks
+        durability.await();
     }
 
     private static String fieldNames(JsonNode item) {

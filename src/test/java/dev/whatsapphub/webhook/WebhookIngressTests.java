@@ -160,7 +160,7 @@ class WebhookIngressTests extends HubTestSupport {
 
         JsonNode sent = awaitStatus(id, "sent");
         assertThat(sent.path("wamid").asText()).isEqualTo("wamid.EARLY-" + id);
-        store.recordAccepted(id, "wamid.EARLY-" + id, 1);
+        store.recordAccepted(id, "wamid.EARLY-" + id);
         assertThat(message(id).path("status").asText()).isEqualTo("sent");
     }
 

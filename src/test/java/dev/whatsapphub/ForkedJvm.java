@@ -1,0 +1,122 @@
+package dev.whatsapphub;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A hub or a standalone sandbox in a JVM of its own, on 127.0.0.1, so a test can SIGKILL one and
+ * keep the other. Output goes to a log file next to the test reports.
+ */
+public final class ForkedJvm implements AutoCloseable {
+
+    private final List<String> command;
+    private final Path log;
+    private final int port;
+    private Process process;
+
+    private ForkedJvm(List<String> command, Path log, int port) {
+        this.command = command;
+        this.log = log;
+        this.port = port;
+    }
+
+    /** The standalone sandbox (StandaloneSandbox) posting its webhooks to {@code webhookUrl}. */
+    public static ForkedJvm sandbox(String name, String webhookUrl, String... properties) {
+        int port = freePort();
+        List<String> args = new ArrayList<>(List.of("--server.port=" + port, "--sandbox.webhook-url=" + webhookUrl,
+                "--logging.level.root=WARN"));
+        args.addAll(List.of(properties));
+        return new ForkedJvm(java("dev.whatsapphub.sandbox.StandaloneSandbox", "-Xmx512m", args), logFile(name), port);
+    }
+
+    /** A hub on its own port and data folder, sending to {@code sandboxBaseUrl}; no in-process sandbox. */
+    public static ForkedJvm hub(String name, int port, Path dataDir, String sandboxBaseUrl, String... properties) {
+        List<String> args = new ArrayList<>(List.of("--server.port=" + port, "--hub.data-dir=" + dataDir,
+                "--sandbox.enabled=false", "--hub.senders.primary.base-url=" + sandboxBaseUrl,
+                "--logging.level.root=WARN", "--logging.level.dev.whatsapphub=INFO"));
+        args.addAll(List.of(properties));
+        return new ForkedJvm(java("dev.whatsapphub.WhatsappHubApplication", "-Xmx768m", args), logFile(name), port);
+    }
+
+    public ForkedJvm start() {
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("Could not start " + command, e);
+        }
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("exited with " + process.exitValue() + "; see " + log);
+            }
+            return listening();
+        });
+        return this;
+    }
+
+    /** The SIGKILL of production: no shutdown hook, no flush, no goodbye. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Http http() {
+        return new Http(port);
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    @Override
+    public void close() {
+        if (process != null && process.isAlive()) {
+            kill();
+        }
+    }
+
+    private boolean listening() {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+
+    private static List<String> java(String mainClass, String heap, List<String> args) {
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                heap, "-XX:+UseParallelGC", "-cp", classpath, mainClass));
+        command.addAll(args);
+        return command;
+    }
+
+    private static Path logFile(String name) {
+        Path dir = Path.of("target", "forked");
+        dir.toFile().mkdirs();
+        return dir.resolve(name + ".log").toAbsolutePath();
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
