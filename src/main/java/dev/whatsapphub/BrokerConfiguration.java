@@ -36,6 +36,8 @@ public class BrokerConfiguration {
                     .setMaxDeliveryAttempts(1000)
                     .setRedeliveryDelay(0)
                     .setDefaultExclusiveQueue(true)
+                    // no prefetch: a lane takes its next message when it is ready for it
+                    .setDefaultConsumerWindowSize(0)
                     .setDeadLetterAddress(SimpleString("hub.outbound.dlq")));
             configuration.addAddressSetting("hub.outbound.dlq", new AddressSettings().setMaxDeliveryAttempts(-1)
                     .setDefaultExclusiveQueue(false));

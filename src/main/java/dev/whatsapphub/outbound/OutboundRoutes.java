@@ -58,7 +58,7 @@ class OutboundRoutes extends RouteBuilder {
                 .errorHandler(noErrorHandler())
                 .process(exchange -> steps.request(exchange, sender))
                 .to(sender.baseUrl() + "/" + sender.apiVersion() + "/" + sender.phoneNumberId() + "/messages"
-                        + "?throwExceptionOnFailure=false"
+                        + "?throwExceptionOnFailure=false&httpClientConfigurer=#" + PacedTransport.BEAN
                         + "&connectTimeout=" + properties.outbound().connectTimeout().toMillis()
                         + "&responseTimeout=" + properties.outbound().responseTimeout().toMillis())
                 .process(steps::response);

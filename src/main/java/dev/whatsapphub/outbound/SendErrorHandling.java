@@ -46,7 +46,7 @@ class SendErrorHandling extends RouteConfigurationBuilder {
                 .process(steps::unanswered)
                 .toD("jms:queue:${exchangeProperty." + SendSteps.LANE + "}");
         // the hub is stopping while the lane waited for a send slot
-        config.onException(InterruptedException.class)
+        config.onException(InterruptedException.class, PacedTransport.StoppedWaiting.class)
                 .maximumRedeliveries(0)
                 .process(steps::putBack)
                 .markRollbackOnly();

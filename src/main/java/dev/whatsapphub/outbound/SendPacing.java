@@ -14,11 +14,10 @@ import org.springframework.stereotype.Component;
  * The two paces Meta enforces, kept by the hub with Bucket4j token buckets so that normal traffic
  * meets neither 130429 nor 131056.
  *
- * <p>The number's rate is one budget for all its lanes: a bucket of one token refilled every
- * (1 s + guard) / messages-per-second, so sends are evenly spaced and any window of one second
- * plus the guard holds at most messages-per-second of them; the guard absorbs the jitter between
- * taking a token here and the request reaching Meta. A lane waits for its token in its own thread
- * (it has one call in flight at a time anyway).
+ * <p>The number's rate is one budget for all its lanes ({@link NumberPace}): at most
+ * messages-per-second sends in any window of one second plus the guard, which absorbs the jitter
+ * between taking a slot here and the request reaching Meta. A lane waits for its slot in its own
+ * thread (it has one call in flight at a time anyway), and the deepest lane waiting gets the next.
  *
  * <p>The pair rate (a burst, then one message per interval to the same user) is a bucket per
  * recipient, reserved ahead: a message that would exceed it is put back on its lane for the moment
@@ -28,22 +27,21 @@ import org.springframework.stereotype.Component;
 @Component
 class SendPacing {
 
-    private final Map<String, Bucket> numbers = new ConcurrentHashMap<>();
+    private final Map<String, NumberPace> numbers = new ConcurrentHashMap<>();
     private final Map<String, Bucket> pairs = new ConcurrentHashMap<>();
     private final PairRate pairRate;
+    private final LaneDepths depths;
 
-    SendPacing(HubProperties properties) {
+    SendPacing(HubProperties properties, LaneDepths depths) {
         this.pairRate = properties.outbound().pairRate();
+        this.depths = depths;
         long periodNanos = Duration.ofSeconds(1).plus(properties.outbound().throttleGuard()).toNanos();
-        properties.senders().forEach((alias, sender) -> numbers.put(alias, Bucket.builder()
-                .addLimit(Bandwidth.builder().capacity(1).refillGreedy(1, Duration.ofNanos(periodNanos / sender.messagesPerSecond()))
-                        .build())
-                .build()));
+        properties.senders().forEach((alias, sender) -> numbers.put(alias, new NumberPace(sender.messagesPerSecond(), periodNanos)));
     }
 
-    /** Waits until the sender's number may send one more message. */
-    void awaitNumberSlot(String alias) throws InterruptedException {
-        numbers.get(alias).asBlocking().consume(1);
+    /** Waits until the sender's number may send one more message from {@code lane}. */
+    void awaitNumberSlot(String alias, String lane) throws InterruptedException {
+        numbers.get(alias).await(depths.depth(lane));
     }
 
     /** Takes the recipient's next pair token; returns how long the message must wait for it (zero: send now). */

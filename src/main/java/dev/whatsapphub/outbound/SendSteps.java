@@ -64,7 +64,7 @@ class SendSteps {
 
     /**
      * Takes the message off the JMS envelope and decides whether it is sent now: a paused sender
-     * puts it back, the pair rate may make it wait on its lane, and the database says whether it
+     * holds it until it resumes, the pair rate may make it wait on its lane, and the database says whether it
      * is still to send, already done (a copy), or in doubt.
      */
     void begin(Exchange exchange, String senderAlias, String lane) {
@@ -76,9 +76,11 @@ class SendSteps {
         exchange.setProperty(RETRIES, in.getHeader(RETRIES, 0, Integer.class));
         exchange.setProperty(PAYLOAD, in.getBody(String.class));
         String id = id(exchange);
-        if (senders.isPaused(senderAlias)) {
-            // the lanes are being suspended; put the message back untouched, without spinning on it
-            pauseBriefly();
+        try {
+            senders.awaitSending(senderAlias);
+        } catch (InterruptedException stopping) {
+            // the hub is stopping during a pause: the message goes back untouched
+            Thread.currentThread().interrupt();
             exchange.setRollbackOnly(true);
             exchange.setProperty(SKIP, true);
             return;
@@ -140,8 +142,9 @@ class SendSteps {
     }
 
     /** The HTTP request: only our headers go to Meta, none of the JMS ones. */
-    void request(Exchange exchange, Sender sender) throws InterruptedException {
-        pacing.awaitNumberSlot(exchange.getProperty(SENDER, String.class));
+    void request(Exchange exchange, Sender sender) {
+        // the number's slot is taken in the HTTP client, right before the request is written
+        PacedTransport.paceNextRequest(exchange.getProperty(SENDER, String.class), exchange.getProperty(LANE, String.class));
         var out = exchange.getMessage();
         out.removeHeaders("*");
         // the enum, not "POST": camel-http converts a String header through a slow type-converter lookup per call
@@ -257,14 +260,6 @@ class SendSteps {
         out.setHeader(OutboundQueues.MESSAGE_ID, id(exchange));
         out.setHeader(OutboundQueues.RECIPIENT, exchange.getProperty(OutboundQueues.RECIPIENT));
         return out;
-    }
-
-    private static void pauseBriefly() {
-        try {
-            Thread.sleep(500);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static String id(Exchange exchange) {

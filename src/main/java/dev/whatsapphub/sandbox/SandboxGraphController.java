@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -65,7 +66,10 @@ class SandboxGraphController {
     @PostMapping({"/" + VERSION + "/{id}/messages", "/{id:\\d+}/messages"})
     void send(@PathVariable String id, @RequestBody(required = false) byte[] raw, HttpServletRequest request,
               HttpServletResponse response) throws IOException {
-        ResponseEntity<ObjectNode> answer = answer(id, raw, request);
+        // the moment the request arrived, before any work here: the rate limits count arrivals
+        long arrivedNanos = System.nanoTime();
+        Instant arrived = Instant.now();
+        ResponseEntity<ObjectNode> answer = answer(id, raw, request, arrived, arrivedNanos);
         long latency = properties.responseLatency().toMillis();
         if (latency <= 0) {
             write(response, answer);
@@ -84,7 +88,7 @@ class SandboxGraphController {
         }, latency, TimeUnit.MILLISECONDS);
     }
 
-    private ResponseEntity<ObjectNode> answer(String id, byte[] raw, HttpServletRequest request) {
+    private ResponseEntity<ObjectNode> answer(String id, byte[] raw, HttpServletRequest request, Instant arrived, long arrivedNanos) {
         Optional<PhoneNumber> number = state.number(id);
         if (number.isEmpty()) {
             return GraphErrors.unknownObject("post", id);
@@ -103,7 +107,7 @@ class SandboxGraphController {
         if (body == null || !body.isObject()) {
             return GraphErrors.of(100, "The request body must be a JSON object");
         }
-        return messages.send(number.get(), body, text);
+        return messages.send(number.get(), body, text, arrived, arrivedNanos);
     }
 
     private void write(HttpServletResponse response, ResponseEntity<ObjectNode> answer) throws IOException {

@@ -31,18 +31,17 @@ class SandboxMessages {
         this.webhooks = webhooks;
     }
 
-    ResponseEntity<ObjectNode> send(PhoneNumber number, JsonNode body, String rawBody) {
+    ResponseEntity<ObjectNode> send(PhoneNumber number, JsonNode body, String rawBody, Instant now, long nowNanos) {
         if ("read".equals(body.path("status").asText()) && body.has("message_id")) {
             return ResponseEntity.ok(JsonNodeFactory.instance.objectNode().put("success", true));
         }
-        Instant now = Instant.now();
         String to = body.path("to").asText(null);
         String digits = to == null ? null : to.replaceAll("[\\s+()-]", "");
         String waId = digits != null && digits.matches("\\d{7,15}") ? digits : null;
         String type = body.path("type").asText("text");
         Optional<Integer> fault = state.takeFault(number.id());
         ResponseEntity<ObjectNode> refusal = fault.map(code -> GraphErrors.of(code, "Injected by the sandbox's fault control"))
-                .or(() -> limits(number, body, waId))
+                .or(() -> limits(number, body, waId, nowNanos))
                 .orElse(null);
         if (refusal != null) {
             state.log(new SandboxState.ReceivedSend(number.id(), waId, type, now, refusal.getBody().path("error").path("code").asInt(), null, rawBody));
@@ -60,7 +59,7 @@ class SandboxMessages {
         return ResponseEntity.ok(answer);
     }
 
-    private Optional<ResponseEntity<ObjectNode>> limits(PhoneNumber number, JsonNode body, String waId) {
+    private Optional<ResponseEntity<ObjectNode>> limits(PhoneNumber number, JsonNode body, String waId, long nanos) {
         var refusal = SandboxSendRules.check(body, waId, number.wabaId(), state);
         if (refusal.isPresent()) {
             return refusal.map(r -> GraphErrors.of(r.code(), r.details()));
@@ -68,7 +67,6 @@ class SandboxMessages {
         if (waId.equals(number.displayNumber().replaceAll("\\D", ""))) {
             return Optional.of(GraphErrors.of(131021, "Recipient cannot be the sender's own number"));
         }
-        long nanos = System.nanoTime();
         if (!rates.numberAllows(number.id(), nanos)) {
             return Optional.of(GraphErrors.of(130429, "Message failed to send because there were too many messages sent from this phone number in a short period of time"));
         }

@@ -2,6 +2,8 @@ package dev.whatsapphub.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +37,12 @@ public class Durability {
     private RuntimeException lastFailure;
     private long failedCheckpoint = -1;
 
-    public Durability(DataSource dataSource, JdbcTemplate jdbc) {
+    private final Timer checkpoints;
+
+    public Durability(DataSource dataSource, JdbcTemplate jdbc, MeterRegistry meters) {
         this.jdbc = jdbc;
+        this.checkpoints = Timer.builder("hub.store.checkpoints").description("shared H2 checkpoints before acknowledgements")
+                .register(meters);
         this.embedded = isH2(dataSource);
         if (embedded) {
             Thread flusher = new Thread(this::flushLoop, "h2-group-commit");
@@ -84,8 +90,10 @@ public class Durability {
                 number = ++started;
             }
             RuntimeException failure = null;
+            long begun = System.nanoTime();
             try {
                 jdbc.execute("CHECKPOINT");
+                checkpoints.record(System.nanoTime() - begun, java.util.concurrent.TimeUnit.NANOSECONDS);
             } catch (RuntimeException e) {
                 failure = new IllegalStateException("The embedded database could not write its changes: " + e.getMessage(), e);
                 log.error("H2 checkpoint failed; the writes waiting for it are not acknowledged", e);

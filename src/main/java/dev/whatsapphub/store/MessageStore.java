@@ -69,12 +69,14 @@ public class MessageStore {
      * sent or failed already (a copy), IN_DOUBT when an earlier call may have reached Meta unanswered.
      */
     public SendState claim(String id) {
+        // accepted_at, not wamid: with "wamid IS NULL" H2 walked the wamid index over every unsent
+        // message instead of taking the row by id (15 % of the CPU at 1,000 messages/s)
         if (jdbc.update("""
-                UPDATE hub_message SET claimed_at = ? WHERE id = ? AND wamid IS NULL AND status_rank = 0 AND claimed_at IS NULL""",
+                UPDATE hub_message SET claimed_at = ? WHERE id = ? AND accepted_at IS NULL AND status_rank = 0 AND claimed_at IS NULL""",
                 now(), id) == 1) {
             return SendState.CLAIMED;
         }
-        return jdbc.query("SELECT wamid IS NULL AND status_rank = 0 FROM hub_message WHERE id = ?",
+        return jdbc.query("SELECT accepted_at IS NULL AND status_rank = 0 FROM hub_message WHERE id = ?",
                 rs -> !rs.next() ? SendState.UNKNOWN : rs.getBoolean(1) ? SendState.IN_DOUBT : SendState.DONE, id);
     }
 
@@ -101,7 +103,7 @@ public class MessageStore {
     public boolean resendInDoubt(String id) {
         return jdbc.update("""
                 UPDATE hub_message SET claimed_at = ?, in_doubt_settled = 'resent', in_doubt_settled_at = ?
-                WHERE id = ? AND wamid IS NULL AND status_rank = 0""", now(), now(), id) == 1;
+                WHERE id = ? AND accepted_at IS NULL AND status_rank = 0""", now(), now(), id) == 1;
     }
 
     public void recordAccepted(String id, String wamid) {
@@ -126,7 +128,7 @@ public class MessageStore {
         jdbc.update("""
                 UPDATE hub_message SET status = 'queued', status_rank = 0, failed_at = NULL, error_code = NULL,
                        error_title = NULL, error_detail = NULL, sent_at = NULL, delivered_at = NULL, read_at = NULL,
-                       claimed_at = NULL,
+                       claimed_at = NULL, accepted_at = NULL,
                        superseded_wamid = COALESCE(wamid, superseded_wamid), wamid = NULL
                 WHERE id = ? AND status = 'failed'""", id);
     }
@@ -148,7 +150,7 @@ public class MessageStore {
     public List<Queued> queuedBetween(String sender, OffsetDateTime from, OffsetDateTime to) {
         return jdbc.query("""
                 SELECT id, recipient, payload FROM hub_message
-                WHERE created_at >= ? AND created_at < ? AND sender = ? AND status = 'queued' AND wamid IS NULL
+                WHERE created_at >= ? AND created_at < ? AND sender = ? AND status = 'queued' AND accepted_at IS NULL
                 ORDER BY created_at""",
                 (rs, i) -> new Queued(rs.getString(1), rs.getString(2), rs.getString(3)), from, to, sender);
     }
