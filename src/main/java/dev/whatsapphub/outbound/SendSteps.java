@@ -99,7 +99,12 @@ class SendSteps {
         switch (store.claim(id)) {
             case CLAIMED -> durability.await();
             case DONE, UNKNOWN -> {
-                log.info("Message {} was already sent or failed; not sending it again", id);
+                if (in.getHeader(HELD_SINCE) != null) {
+                    // the copy that waited for the hold finds the message settled: a status named it meanwhile
+                    meters.counter("hub.outbound.in-doubt", "outcome", "status").increment();
+                } else {
+                    log.info("Message {} was already sent or failed; not sending it again", id);
+                }
                 exchange.setProperty(SKIP, true);
             }
             case IN_DOUBT -> inDoubt(exchange, in.getHeader(HELD_SINCE, String.class));

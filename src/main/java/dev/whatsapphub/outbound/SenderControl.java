@@ -61,10 +61,6 @@ public class SenderControl implements HealthIndicator {
         this.camel = camel;
     }
 
-    public boolean isPaused(String alias) {
-        return paused.containsKey(alias);
-    }
-
     public Optional<Pause> pause(String alias) {
         return Optional.ofNullable(paused.get(alias));
     }

@@ -5,7 +5,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 
 /** The sandbox exists only where {@code sandbox.enabled=true}: the sandbox profile, never production. */
 @Configuration(proxyBeanMethods = false)
@@ -25,6 +27,14 @@ class SandboxConfiguration {
     SandboxWebhooks sandboxWebhooks(SandboxProperties properties) {
         log.info("Sandbox webhooks go to {}", properties.webhookUrl());
         return new SandboxWebhooks(properties);
+    }
+
+    @Bean
+    FilterRegistrationBean<SandboxArrivals> sandboxArrivals() {
+        FilterRegistrationBean<SandboxArrivals> registration = new FilterRegistrationBean<>(new SandboxArrivals());
+        registration.addUrlPatterns("/sandbox/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
     }
 
     @Bean

@@ -66,10 +66,8 @@ class SandboxGraphController {
     @PostMapping({"/" + VERSION + "/{id}/messages", "/{id:\\d+}/messages"})
     void send(@PathVariable String id, @RequestBody(required = false) byte[] raw, HttpServletRequest request,
               HttpServletResponse response) throws IOException {
-        // the moment the request arrived, before any work here: the rate limits count arrivals
-        long arrivedNanos = System.nanoTime();
-        Instant arrived = Instant.now();
-        ResponseEntity<ObjectNode> answer = answer(id, raw, request, arrived, arrivedNanos);
+        // the moment the request arrived, before any dispatch work: the rate limits count arrivals
+        ResponseEntity<ObjectNode> answer = answer(id, raw, request, SandboxArrivals.at(request), SandboxArrivals.nanos(request));
         long latency = properties.responseLatency().toMillis();
         if (latency <= 0) {
             write(response, answer);

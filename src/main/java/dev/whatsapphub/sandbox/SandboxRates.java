@@ -22,19 +22,46 @@ class SandboxRates {
         this.refillNanos = properties.pairRate().refillEvery().toNanos();
     }
 
-    /** Counts a send in the number's rolling one-second window; false if it is over the limit. */
-    boolean numberAllows(String phoneNumberId, long nowNanos) {
+    /**
+     * Counts a send in the number's rolling one-second window ending at its arrival; false if that
+     * window already holds the limit. Arrivals are stamped before dispatch, so they can come here
+     * slightly out of order: the window is kept sorted, with two seconds of history.
+     */
+    boolean numberAllows(String phoneNumberId, long arrivedNanos) {
         ArrayDeque<Long> window = windows.computeIfAbsent(phoneNumberId, id -> new ArrayDeque<>());
         synchronized (window) {
-            while (!window.isEmpty() && nowNanos - window.peekFirst() >= 1_000_000_000L) {
+            while (!window.isEmpty() && window.peekLast() - window.peekFirst() >= 2_000_000_000L) {
                 window.pollFirst();
             }
-            if (window.size() >= perSecond) {
+            int inWindow = 0;
+            for (var it = window.descendingIterator(); it.hasNext(); ) {
+                long at = it.next();
+                if (arrivedNanos - at >= 1_000_000_000L) {
+                    break;
+                }
+                if (at <= arrivedNanos) {
+                    inWindow++;
+                }
+            }
+            if (inWindow >= perSecond) {
                 return false;
             }
-            window.addLast(nowNanos);
+            insertSorted(window, arrivedNanos);
             return true;
         }
+    }
+
+    private static void insertSorted(ArrayDeque<Long> window, long at) {
+        if (window.isEmpty() || window.peekLast() <= at) {
+            window.addLast(at);
+            return;
+        }
+        ArrayDeque<Long> later = new ArrayDeque<>();
+        while (!window.isEmpty() && window.peekLast() > at) {
+            later.addFirst(window.pollLast());
+        }
+        window.addLast(at);
+        window.addAll(later);
     }
 
     /** Takes a token of the pair bucket; false if the user got too many messages from this number lately. */

@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +32,10 @@ public class Durability {
 
     private final JdbcTemplate jdbc;
     private final boolean embedded;
-    private final Object lock = new Object();
+    private final ReentrantLock lock = new ReentrantLock();
+    // two conditions, not one monitor: a caller wakes the flusher only (notifyAll woke every waiting thread per caller)
+    private final Condition flushWanted = lock.newCondition();
+    private final Condition flushed = lock.newCondition();
     private long started;
     private long done;
     private long wanted;
@@ -57,14 +62,17 @@ public class Durability {
         if (!embedded) {
             return;
         }
-        synchronized (lock) {
+        lock.lock();
+        try {
             // a checkpoint that starts after this line covers every commit made before it
             long target = started + 1;
-            wanted = Math.max(wanted, target);
-            lock.notifyAll();
+            if (wanted < target) {
+                wanted = target;
+                flushWanted.signal();
+            }
             while (done < target) {
                 try {
-                    lock.wait();
+                    flushed.await();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("Interrupted while waiting for the database to write", e);
@@ -73,21 +81,26 @@ public class Durability {
             if (failedCheckpoint >= target) {
                 throw lastFailure;
             }
+        } finally {
+            lock.unlock();
         }
     }
 
     private void flushLoop() {
         while (true) {
             long number;
-            synchronized (lock) {
+            lock.lock();
+            try {
                 while (wanted <= done) {
                     try {
-                        lock.wait();
+                        flushWanted.await();
                     } catch (InterruptedException e) {
                         return;
                     }
                 }
                 number = ++started;
+            } finally {
+                lock.unlock();
             }
             RuntimeException failure = null;
             long begun = System.nanoTime();
@@ -98,13 +111,16 @@ public class Durability {
                 failure = new IllegalStateException("The embedded database could not write its changes: " + e.getMessage(), e);
                 log.error("H2 checkpoint failed; the writes waiting for it are not acknowledged", e);
             }
-            synchronized (lock) {
+            lock.lock();
+            try {
                 done = number;
                 if (failure != null) {
                     lastFailure = failure;
                     failedCheckpoint = number;
                 }
-                lock.notifyAll();
+                flushed.signalAll();
+            } finally {
+                lock.unlock();
             }
         }
     }

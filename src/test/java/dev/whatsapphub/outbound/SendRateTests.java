@@ -116,7 +116,9 @@ class SendRateTests {
         HubProcess hub = HubProcess.start(Files.createTempDirectory("hub-rate-"), "sandbox", "sandbox.enabled=false",
                 "hub.senders.primary.base-url=http://127.0.0.1:" + sandbox.port() + "/sandbox",
                 "hub.senders.primary.messages-per-second=" + perSecond, "hub.outbound.auto-start=false",
-                "hub.templates.retry-interval=200ms");
+                "hub.templates.retry-interval=200ms",
+                // the operator resumes, not the probe: a probe mid-backlog would start sending before the log is cleared
+                "hub.outbound.probe-interval=1h");
         await().atMost(Duration.ofSeconds(20)).until(() -> hub.http().get("/actuator/health/templates", Map.of()).status() == 200);
         return hub;
     }

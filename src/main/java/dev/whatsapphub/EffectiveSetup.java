@@ -1,0 +1,45 @@
+package dev.whatsapphub;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.jms.artemis.ArtemisProperties;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/** Says at start-up which broker, database and broker policy this hub runs with: the first thing to check at 3 a.m. */
+@Component
+class EffectiveSetup {
+
+    private static final Logger log = LoggerFactory.getLogger(EffectiveSetup.class);
+
+    private final ArtemisProperties artemis;
+    private final DataSource dataSource;
+
+    EffectiveSetup(ArtemisProperties artemis, DataSource dataSource) {
+        this.artemis = artemis;
+        this.dataSource = dataSource;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void report() {
+        boolean embedded = artemis.getMode() == null || artemis.getMode() == org.springframework.boot.autoconfigure.jms.artemis.ArtemisMode.EMBEDDED;
+        if (embedded) {
+            log.info("Broker: embedded Artemis, journal in {}; policy applied by the hub: hub.outbound.# lanes exclusive, no prefetch, "
+                    + "1000 redeliveries then hub.outbound.dlq; hub.webhooks and hub.events 10 attempts with backoff then their .dlq",
+                    artemis.getEmbedded().getDataDirectory());
+        } else {
+            log.info("Broker: Artemis at {}; the hub relies on its address settings for hub.outbound.# (exclusive queues, "
+                    + "consumer window 0, a dead-letter address) and hub.webhooks / hub.events (dead-letter addresses)", artemis.getBrokerUrl());
+        }
+        try (Connection c = dataSource.getConnection()) {
+            log.info("Database: {} {} at {}", c.getMetaData().getDatabaseProductName(), c.getMetaData().getDatabaseProductVersion(),
+                    c.getMetaData().getURL());
+        } catch (SQLException e) {
+            log.warn("Database: cannot be described ({})", e.getMessage());
+        }
+    }
+}
