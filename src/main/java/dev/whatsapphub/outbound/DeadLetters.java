@@ -31,7 +31,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class DeadLetters {
 
-    public static final String QUEUE = OutboundQueues.DEAD_LETTERS;
     static final String CODE = "hubFailureCode";
     static final String REASON = "hubFailureReason";
     static final String FAILED_AT = "hubFailedAt";
@@ -129,7 +128,6 @@ public class DeadLetters {
             TextMessage copy = session.createTextMessage(((TextMessage) message).getText());
             copy.setStringProperty(OutboundQueues.MESSAGE_ID, messageId);
             copy.setStringProperty(OutboundQueues.RECIPIENT, letter.recipient());
-            copy.setBooleanProperty(OutboundQueues.REQUEUED, true);
             session.createProducer(session.createQueue(queues.queueOf(sender, letter.recipient()))).send(copy);
             session.commit();
             return letter;

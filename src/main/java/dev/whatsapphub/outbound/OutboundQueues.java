@@ -24,8 +24,6 @@ public class OutboundQueues {
     public static final String DEAD_LETTERS = "hub.outbound.dlq";
     static final String MESSAGE_ID = "hubMessageId";
     static final String RECIPIENT = "hubRecipient";
-    /** Set on copies put on a queue again (crash recovery, replay). */
-    static final String REQUEUED = "hubRequeued";
     /** Artemis delivers a message carrying this (epoch millis) no earlier than then, and keeps it on disk until. */
     static final String DELIVER_AT = "_AMQ_SCHED_DELIVERY";
 
@@ -57,21 +55,19 @@ public class OutboundQueues {
 
     /** A persistent, blocking send: when this returns, the broker has the message on disk. */
     public void enqueue(AcceptedMessage m) {
-        send(m.sender(), m.id(), m.recipient(), m.payload().toString(), false);
+        send(m.sender(), m.id(), m.recipient(), m.payload().toString());
     }
 
+    /** A copy of a message the broker lost track of (crash recovery): the lane's claim makes a needless copy harmless. */
     void requeue(String sender, String id, String recipient, String payload) {
-        send(sender, id, recipient, payload, true);
+        send(sender, id, recipient, payload);
     }
 
-    private void send(String sender, String id, String recipient, String payload, boolean requeued) {
+    private void send(String sender, String id, String recipient, String payload) {
         jms.send(queueOf(sender, recipient), session -> {
             TextMessage message = session.createTextMessage(payload);
             message.setStringProperty(MESSAGE_ID, id);
             message.setStringProperty(RECIPIENT, recipient);
-            if (requeued) {
-                message.setBooleanProperty(REQUEUED, true);
-            }
             return message;
         });
     }

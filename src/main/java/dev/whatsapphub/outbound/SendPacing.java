@@ -11,16 +11,16 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * The two paces Meta enforces, kept by the hub with Bucket4j token buckets so that normal traffic
- * meets neither 130429 nor 131056.
+ * The two paces Meta enforces, kept by the hub so that normal traffic meets neither 130429 nor
+ * 131056.
  *
  * <p>The number's rate is one budget for all its lanes ({@link NumberPace}): at most
  * messages-per-second sends in any window of one second plus the guard, which absorbs the jitter
  * between taking a slot here and the request reaching Meta. A lane waits for its slot in its own
  * thread (it has one call in flight at a time anyway), and the deepest lane waiting gets the next.
  *
- * <p>The pair rate (a burst, then one message per interval to the same user) is a bucket per
- * recipient, reserved ahead: a message that would exceed it is put back on its lane for the moment
+ * <p>The pair rate (a burst, then one message per interval to the same user) is a Bucket4j bucket
+ * per recipient, reserved ahead: a message that would exceed it is put back on its lane for the moment
  * its token is due, so it delays no other recipient. A recipient's lane has one consumer in the
  * deployment, so its bucket lives in that one process.
  */

@@ -26,8 +26,9 @@ import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
 
 /**
- * Pauses a sender whose token or account is broken (its lanes wait; its messages stay on them) and resumes it when an operator says so or when a probe of the phone number succeeds.
- * Health is DOWN while any sender is paused.
+ * Pauses a sender whose token or account is broken (its lanes wait; its messages stay on them)
+ * and resumes it when an operator says so or when a probe of the phone number succeeds. Health is
+ * DOWN while any sender is paused.
  */
 @Component("senders")
 public class SenderControl implements HealthIndicator {
@@ -44,14 +45,9 @@ public class SenderControl implements HealthIndicator {
     private final Map<String, Boolean> started = new ConcurrentHashMap<>();
     private final Object gate = new Object();
     private final RestClient http = GraphClient.create(Duration.ofSeconds(10));
-    // lane starts run one after the other
-    private final ExecutorService laneControl = Executors.newFixedThreadPool(16, r -> {
-        Thread t = new Thread(r, "sender-lane-control");
-        t.setDaemon(true);
-        return t;
-    });
-    private final ExecutorService routeControl = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "sender-control");
+    // lanes start side by side: one by one, 500 lane routes took 15 s
+    private final ExecutorService laneStarter = Executors.newFixedThreadPool(16, r -> {
+        Thread t = new Thread(r, "sender-lane-start");
         t.setDaemon(true);
         return t;
     });
@@ -103,34 +99,23 @@ public class SenderControl implements HealthIndicator {
 
     /** Starts the sender's lanes (a no-op for lanes already started). */
     void start(String alias) {
+        List<Future<?>> starting = new ArrayList<>();
+        for (String id : laneRoutes(alias)) {
+            starting.add(laneStarter.submit(() -> {
+                camel.getRouteController().startRoute(id);
+                return null;
+            }));
+        }
         try {
-            routeControl.submit(() -> {
-                eachLane(alias, id -> camel.getRouteController().startRoute(id));
-                return started.put(alias, true);
-            }).get();
+            for (Future<?> lane : starting) {
+                lane.get();
+            }
+            started.put(alias, true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException e) {
             throw new IllegalStateException("Could not start the send routes of sender '" + alias + "'", e.getCause());
         }
-    }
-
-    /** A route operation on every lane at once: one by one, 500 lanes took 15 s to start and longer to suspend. */
-    private void eachLane(String alias, LaneOperation operation) throws Exception {
-        List<Future<?>> done = new ArrayList<>();
-        for (String id : laneRoutes(alias)) {
-            done.add(laneControl.submit(() -> {
-                operation.apply(id);
-                return null;
-            }));
-        }
-        for (Future<?> f : done) {
-            f.get();
-        }
-    }
-
-    private interface LaneOperation {
-        void apply(String routeId) throws Exception;
     }
 
     private List<String> laneRoutes(String alias) {

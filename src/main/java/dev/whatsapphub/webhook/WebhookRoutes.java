@@ -3,6 +3,8 @@ package dev.whatsapphub.webhook;
 import dev.whatsapphub.BrokerConfiguration;
 import dev.whatsapphub.HubProperties;
 import dev.whatsapphub.outbound.DeadLetters;
+import dev.whatsapphub.outbound.OutboundQueues;
+import java.util.HashMap;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
 
@@ -46,10 +48,10 @@ class WebhookRoutes extends RouteBuilder {
                 .split(simple("${body.deadLetters}"))
                     .process(exchange -> {
                         DeadLetters.Letter letter = exchange.getMessage().getBody(DeadLetters.Letter.class);
-                        exchange.getMessage().setHeaders(new java.util.HashMap<>(letter.properties()));
+                        exchange.getMessage().setHeaders(new HashMap<>(letter.properties()));
                         exchange.getMessage().setBody(letter.payload());
                     })
-                    .to("jms:queue:" + DeadLetters.QUEUE)
+                    .to("jms:queue:" + OutboundQueues.DEAD_LETTERS)
                 .end();
     }
 }
