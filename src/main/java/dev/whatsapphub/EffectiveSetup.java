@@ -3,8 +3,10 @@ package dev.whatsapphub;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
+import dev.whatsapphub.broker.StandaloneBrokerPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.jms.artemis.ArtemisProperties;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
@@ -18,10 +20,12 @@ class EffectiveSetup {
 
     private final ArtemisProperties artemis;
     private final DataSource dataSource;
+    private final ObjectProvider<StandaloneBrokerPolicy> standalonePolicy;
 
-    EffectiveSetup(ArtemisProperties artemis, DataSource dataSource) {
+    EffectiveSetup(ArtemisProperties artemis, DataSource dataSource, ObjectProvider<StandaloneBrokerPolicy> standalonePolicy) {
         this.artemis = artemis;
         this.dataSource = dataSource;
+        this.standalonePolicy = standalonePolicy;
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -32,8 +36,9 @@ class EffectiveSetup {
                     + "1000 redeliveries then hub.outbound.dlq; hub.webhooks and hub.events 10 attempts with backoff then their .dlq",
                     artemis.getEmbedded().getDataDirectory());
         } else {
-            log.info("Broker: Artemis at {}; the hub relies on its address settings for hub.outbound.# (exclusive queues, "
-                    + "consumer window 0, a dead-letter address) and hub.webhooks / hub.events (dead-letter addresses)", artemis.getBrokerUrl());
+            StandaloneBrokerPolicy policy = standalonePolicy.getIfAvailable();
+            log.info("Broker: Artemis at {} as user {}; policy {}", artemis.getBrokerUrl(), artemis.getUser(),
+                    policy == null ? "not checked (spring.artemis.mode is not native)" : policy.effective());
         }
         try (Connection c = dataSource.getConnection()) {
             log.info("Database: {} {} at {}", c.getMetaData().getDatabaseProductName(), c.getMetaData().getDatabaseProductVersion(),

@@ -30,6 +30,7 @@ public record HubProperties(
         @Valid @NotNull Webhook webhook,
         @Valid @DefaultValue Outbound outbound,
         @Valid @DefaultValue Templates templates,
+        @Valid @DefaultValue Broker broker,
         String defaultRegion,
         String defaultSender,
         // operator-edited folders, relative to the working directory unless absolute
@@ -91,6 +92,9 @@ public record HubProperties(
     public record Outbound(
             @DefaultValue("true") boolean autoStart,
             @DefaultValue("25ms") Duration throttleGuard,
+            // who keeps a number's rate: this process (local), all instances on the PostgreSQL database (shared),
+            // or auto: shared on a standalone broker with PostgreSQL, where other instances can join
+            @DefaultValue("auto") PaceScope pace,
             // a send that may have reached Meta unanswered waits this long for a status naming it before it is sent again
             @DefaultValue("60s") Duration inDoubtHold,
             @Valid @DefaultValue PairRate pairRate,
@@ -102,6 +106,8 @@ public record HubProperties(
             @Valid @DefaultValue Retry throttledRetry) {
     }
 
+    public enum PaceScope { AUTO, LOCAL, SHARED }
+
     /** Meta's limit per business-user pair: a burst, then one message per interval to the same user. */
     public record PairRate(@Min(1) @DefaultValue("45") int burst, @DefaultValue("6s") Duration refillEvery) {
     }
@@ -112,5 +118,14 @@ public record HubProperties(
     }
 
     public record Templates(@DefaultValue("10m") Duration syncInterval, @DefaultValue("5s") Duration retryInterval) {
+    }
+
+    /**
+     * A standalone broker: whether the hub applies its address settings through Artemis management
+     * at start-up (else it only checks them), how long a management call may take, and how often
+     * lane depths are read from it.
+     */
+    public record Broker(@DefaultValue("true") boolean applyPolicy, @DefaultValue("10s") Duration managementTimeout,
+                         @DefaultValue("500ms") Duration depthPollInterval) {
     }
 }

@@ -61,6 +61,16 @@ public final class ForkedJvm implements AutoCloseable {
         return this;
     }
 
+    /** Runs a process that is expected to stop by itself (a refused start-up); returns its exit code. */
+    public int runUntilExit(Duration atMost) throws IOException, InterruptedException {
+        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        if (!process.waitFor(atMost.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            kill();
+            throw new IllegalStateException("still running after " + atMost + "; see " + log);
+        }
+        return process.exitValue();
+    }
+
     /** The SIGKILL of production: no shutdown hook, no flush, no goodbye. */
     public void kill() {
         process.destroyForcibly();

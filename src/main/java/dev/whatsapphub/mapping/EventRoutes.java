@@ -2,7 +2,7 @@ package dev.whatsapphub.mapping;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.whatsapphub.BrokerConfiguration;
+import dev.whatsapphub.broker.BrokerConfiguration;
 import dev.whatsapphub.HubProperties;
 import dev.whatsapphub.model.FieldError;
 import java.util.ArrayList;

@@ -22,7 +22,16 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class NumberPace {
 
+    /**
+     * The number's budget shared with other hub instances: takes one send's token and returns how
+     * many nanoseconds from now it is due. Asked by one lane of this process at a time.
+     */
+    interface SharedBudget {
+        long reserve();
+    }
+
     private final long spacingNanos;
+    private final SharedBudget shared;
     // how late a slot may be taken without pushing the next one back: half a slot, at most 2 ms of the guard
     private final long lateness;
     private final ReentrantLock lock = new ReentrantLock();
@@ -30,6 +39,9 @@ final class NumberPace {
             Comparator.comparingLong((Waiter w) -> -w.depth).thenComparingLong(w -> w.arrival));
     private long nextSlot = System.nanoTime();
     private long arrivals;
+    // a token of the shared budget is taken for the next slot, or being taken (the lock is let go meanwhile)
+    private boolean reserved;
+    private boolean reserving;
 
     private final class Waiter {
         final long depth;
@@ -43,8 +55,13 @@ final class NumberPace {
     }
 
     NumberPace(int rate, long periodNanos) {
+        this(rate, periodNanos, null);
+    }
+
+    NumberPace(int rate, long periodNanos, SharedBudget shared) {
         this.spacingNanos = periodNanos / rate;
         this.lateness = Math.min(spacingNanos / 2, 2_000_000);
+        this.shared = shared;
     }
 
     /** Waits for a send slot; {@code depth} is how many messages the caller's lane still holds. */
@@ -55,14 +72,19 @@ final class NumberPace {
             waiting.add(me);
             try {
                 while (true) {
-                    if (waiting.peek() != me) {
+                    if (waiting.peek() != me || reserving) {
                         me.turn.await();
+                        continue;
+                    }
+                    if (shared != null && !reserved) {
+                        reserveShared();
                         continue;
                     }
                     // the first in line keeps the time for everyone
                     long now = System.nanoTime();
                     if (now - nextSlot >= 0) {
                         waiting.poll();
+                        reserved = false;
                         // a slot taken a little late does not push the next one back (waking up takes
                         // time); later than that, the time is lost rather than made up in a burst
                         nextSlot = Math.max(nextSlot + spacingNanos, now + spacingNanos - lateness);
@@ -71,7 +93,8 @@ final class NumberPace {
                     }
                     me.turn.awaitNanos(nextSlot - now);
                 }
-            } catch (InterruptedException e) {
+            } catch (InterruptedException | RuntimeException e) {
+                // stopping, or the shared budget could not be reached: leave the line, the next one goes on
                 boolean first = waiting.peek() == me;
                 waiting.remove(me);
                 if (first) {
@@ -82,6 +105,26 @@ final class NumberPace {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Takes the next token of the shared budget with the lock let go (it is a database call);
+     * the slot is then no earlier than the token is due. Whoever is first in line when it is due
+     * uses it.
+     */
+    private void reserveShared() {
+        reserving = true;
+        lock.unlock();
+        long due;
+        try {
+            due = shared.reserve();
+        } finally {
+            lock.lock();
+            reserving = false;
+        }
+        reserved = true;
+        nextSlot = Math.max(nextSlot, System.nanoTime() + due);
+        signalFirst();
     }
 
     private void signalFirst() {

@@ -1,6 +1,6 @@
 package dev.whatsapphub.outbound;
 
-import dev.whatsapphub.BrokerConfiguration;
+import dev.whatsapphub.broker.BrokerConfiguration;
 import dev.whatsapphub.HubProperties;
 import dev.whatsapphub.HubProperties.Sender;
 import java.util.List;

@@ -4,6 +4,10 @@ import dev.whatsapphub.HubProperties;
 import dev.whatsapphub.HubProperties.PairRate;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
+import jakarta.annotation.PreDestroy;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
+import org.springframework.boot.autoconfigure.jms.artemis.ArtemisMode;
+import org.springframework.boot.autoconfigure.jms.artemis.ArtemisProperties;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,6 +23,10 @@ import org.springframework.stereotype.Component;
  * between taking a slot here and the request reaching Meta. A lane waits for its slot in its own
  * thread (it has one call in flight at a time anyway), and the deepest lane waiting gets the next.
  *
+ * <p>With several instances on one standalone broker and one PostgreSQL database, each number's
+ * budget is also kept in the database ({@link SharedNumberBudgets}): a lane's slot comes no
+ * earlier than the shared budget's next token, so the instances together keep the rate.
+ *
  * <p>The pair rate (a burst, then one message per interval to the same user) is a Bucket4j bucket
  * per recipient, reserved ahead: a message that would exceed it is put back on its lane for the moment
  * its token is due, so it delays no other recipient. A recipient's lane has one consumer in the
@@ -27,16 +35,51 @@ import org.springframework.stereotype.Component;
 @Component
 class SendPacing {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SendPacing.class);
+
     private final Map<String, NumberPace> numbers = new ConcurrentHashMap<>();
     private final Map<String, Bucket> pairs = new ConcurrentHashMap<>();
     private final PairRate pairRate;
     private final LaneDepths depths;
+    private final SharedNumberBudgets budgets;
+    private final String scope;
 
-    SendPacing(HubProperties properties, LaneDepths depths) {
+    SendPacing(HubProperties properties, LaneDepths depths, ArtemisProperties artemis, DataSourceProperties database) {
         this.pairRate = properties.outbound().pairRate();
         this.depths = depths;
-        long periodNanos = Duration.ofSeconds(1).plus(properties.outbound().throttleGuard()).toNanos();
-        properties.senders().forEach((alias, sender) -> numbers.put(alias, new NumberPace(sender.messagesPerSecond(), periodNanos)));
+        Duration period = Duration.ofSeconds(1).plus(properties.outbound().throttleGuard());
+        boolean postgres = database.determineUrl() != null && database.determineUrl().startsWith("jdbc:postgresql:");
+        boolean shared = switch (properties.outbound().pace()) {
+            case LOCAL -> false;
+            case SHARED -> {
+                if (!postgres) {
+                    throw new IllegalStateException("hub.outbound.pace=shared keeps the rate in PostgreSQL, but the database is "
+                            + database.determineUrl() + ": use the postgres profile, or hub.outbound.pace=local");
+                }
+                yield true;
+            }
+            // instances can only share lanes through a standalone broker, and a rate through PostgreSQL
+            case AUTO -> postgres && artemis.getMode() == ArtemisMode.NATIVE;
+        };
+        this.budgets = shared ? new SharedNumberBudgets(database) : null;
+        this.scope = shared ? "shared by all hub instances on the database" : "kept by this process";
+        log.info("Each number's send rate is {} (hub.outbound.pace={})", scope, properties.outbound().pace().name().toLowerCase());
+        // the instances' writes jitter independently (own CPU, GC, network path): the shared budget gets the guard twice
+        Duration sharedPeriod = period.plus(properties.outbound().throttleGuard());
+        properties.senders().forEach((alias, sender) -> numbers.put(alias, new NumberPace(sender.messagesPerSecond(), period.toNanos(),
+                shared ? budgets.of(sender.phoneNumberId(), sender.messagesPerSecond(), sharedPeriod) : null)));
+    }
+
+    /** Whether a number's rate is kept by this process or shared with other instances, in words. */
+    String scope() {
+        return scope;
+    }
+
+    @PreDestroy
+    void close() {
+        if (budgets != null) {
+            budgets.close();
+        }
     }
 
     /** Waits until the sender's number may send one more message from {@code lane}. */

@@ -17,7 +17,8 @@ public record SandboxProperties(
         @DefaultValue("false") boolean enabled,
         @Valid List<PhoneNumber> phoneNumbers,
         @NotBlank @DefaultValue("sandbox-app-secret") String appSecret,
-        URI webhookUrl,
+        // several, comma-separated: posts take turns among them, like a load balancer in front of several hubs
+        List<URI> webhookUrl,
         @DefaultValue("0ms") Duration responseLatency,
         @Valid @DefaultValue Statuses statuses,
         @Valid @DefaultValue Webhooks webhooks,

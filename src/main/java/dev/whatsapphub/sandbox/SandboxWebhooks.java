@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whatsapphub.sandbox.SandboxProperties.PhoneNumber;
 import dev.whatsapphub.whatsapp.WebhookSignature;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -22,6 +23,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +46,7 @@ class SandboxWebhooks implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(1, daemon("sandbox-webhook-timer"));
     private final LinkedBlockingQueue<Item> ready = new LinkedBlockingQueue<>();
     private final Semaphore inFlight;
+    private final AtomicInteger turn = new AtomicInteger();
     // an executor of its own: on a 2-core machine CompletableFuture's default would start a thread per completion
     private final ExecutorService callbacks = Executors.newFixedThreadPool(2, daemon("sandbox-webhook-http"));
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(callbacks)
@@ -59,7 +62,7 @@ class SandboxWebhooks implements AutoCloseable {
     }
 
     void schedule(Item item, Duration delay) {
-        if (properties.webhookUrl() == null || properties.webhookUrl().toString().isEmpty()) {
+        if (!posting()) {
             return;
         }
         timer.schedule(() -> ready.add(item), Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);
@@ -70,7 +73,7 @@ class SandboxWebhooks implements AutoCloseable {
      * {@code {"object":..., "entry":[{"id":<waba>, "time":..., "changes":[{"value":..., "field":...}]}]}}.
      */
     void postChange(String wabaId, String field, ObjectNode value) {
-        if (properties.webhookUrl() == null || properties.webhookUrl().toString().isEmpty()) {
+        if (!posting()) {
             return;
         }
         ObjectNode root = JSON.objectNode().put("object", "whatsapp_business_account");
@@ -104,9 +107,19 @@ class SandboxWebhooks implements AutoCloseable {
         }
     }
 
+    private boolean posting() {
+        return properties.webhookUrl() != null && !properties.webhookUrl().isEmpty();
+    }
+
+    /** The URL of the next attempt: with several, each attempt (a retry too) goes to the next in turn. */
+    private URI nextUrl() {
+        List<URI> urls = properties.webhookUrl();
+        return urls.get(Math.floorMod(turn.getAndIncrement(), urls.size()));
+    }
+
     private void post(byte[] body, int attempt, long firstAttemptNanos) throws InterruptedException {
         inFlight.acquire();
-        HttpRequest request = HttpRequest.newBuilder(properties.webhookUrl())
+        HttpRequest request = HttpRequest.newBuilder(nextUrl())
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
                 .header(WebhookSignature.HEADER, WebhookSignature.sign(body, properties.appSecret()))

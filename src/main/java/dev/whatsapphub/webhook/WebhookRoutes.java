@@ -1,6 +1,6 @@
 package dev.whatsapphub.webhook;
 
-import dev.whatsapphub.BrokerConfiguration;
+import dev.whatsapphub.broker.BrokerConfiguration;
 import dev.whatsapphub.HubProperties;
 import dev.whatsapphub.outbound.DeadLetters;
 import dev.whatsapphub.outbound.OutboundQueues;

@@ -3,16 +3,15 @@ package dev.whatsapphub.crash;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.whatsapphub.ForkedJvm;
 import dev.whatsapphub.Http;
+import dev.whatsapphub.SandboxLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -87,14 +86,14 @@ class CrashTests {
 
             // every message reached the sandbox and every read status came back to the hub
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> sentOnce(sandbox.http()).size() >= MESSAGES);
+                    .until(() -> SandboxLog.sendsPerHubId(sandbox.http()).size() >= MESSAGES);
             List<String> notRead = new ArrayList<>(accepted.values());
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() -> {
                 notRead.removeIf(id -> "read".equals(http.get("/api/v1/messages/" + id, JSON).json().path("status").asText()));
                 return notRead.isEmpty();
             });
 
-            Map<String, Integer> sends = sentOnce(sandbox.http());
+            Map<String, Integer> sends = SandboxLog.sendsPerHubId(sandbox.http());
             int missing = 0;
             int inDoubtByStatus = 0;
             int inDoubtResent = 0;
@@ -137,18 +136,6 @@ class CrashTests {
                 throw new IllegalStateException(e);
             }
         }
-    }
-
-    /** Successful sends per hub id, from the sandbox's receive log (the id is echoed in biz_opaque_callback_data). */
-    private static Map<String, Integer> sentOnce(Http sandbox) {
-        Map<String, Integer> counts = new HashMap<>();
-        for (JsonNode send : sandbox.get("/sandbox/control/sends", Map.of()).json()) {
-            if (send.path("errorCode").asInt() == 0) {
-                String id = Http.parse(send.path("body").asText()).path("biz_opaque_callback_data").asText();
-                counts.merge(id, 1, Integer::sum);
-            }
-        }
-        return counts;
     }
 
     private static void awaitReady(Http http) {

@@ -145,7 +145,7 @@ class SendRateTests {
     }
 
     /** Waits until the sandbox has received {@code expected} sends from the number, then measures them. */
-    private static Drain drain(Http sandbox, int expected, Instant from, int perSecond) {
+    static Drain drain(Http sandbox, int expected, Instant from, int perSecond) {
         List<JsonNode> log = new ArrayList<>();
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> {
             log.clear();

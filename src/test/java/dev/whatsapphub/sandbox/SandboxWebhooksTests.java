@@ -69,6 +69,22 @@ class SandboxWebhooksTests {
     }
 
     @Test
+    void withSeveralUrlsPostsTakeTurnsAndWhatADeadHubRefusesReachesTheOther() throws Exception {
+        // the first URL is a hub that is down (nothing listens there): its turns fail and are retried on the next
+        start(0, Duration.ofSeconds(30), List.of(URI.create("http://127.0.0.1:" + closedPort() + "/webhooks/whatsapp")));
+
+        for (int i = 0; i < 4; i++) {
+            webhooks.schedule(item("wamid.T" + i, "sent"), Duration.ofMillis(i * 100L));
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> bodies.size() == 4);
+        for (int i = 0; i < 4; i++) {
+            int n = i;
+            assertThat(bodies).anyMatch(b -> b.contains("wamid.T" + n));
+        }
+    }
+
+    @Test
     void bodyIsMetasEnvelopeWithNonAsciiAndSlashesEscaped() throws Exception {
         start(0);
         ObjectNode status = item("wamid.C/é", "read").item();
@@ -86,6 +102,16 @@ class SandboxWebhooksTests {
     }
 
     private void start(int failures, Duration redeliveryWindow) throws Exception {
+        start(failures, redeliveryWindow, List.of());
+    }
+
+    private static int closedPort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private void start(int failures, Duration redeliveryWindow, List<URI> before) throws Exception {
         hub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         hub.createContext("/webhooks/whatsapp", exchange -> {
             bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
@@ -95,7 +121,9 @@ class SandboxWebhooksTests {
         });
         hub.start();
         URI url = URI.create("http://127.0.0.1:" + hub.getAddress().getPort() + "/webhooks/whatsapp");
-        webhooks = new SandboxWebhooks(new SandboxProperties(true, List.of(number()), "sandbox-app-secret", url, Duration.ZERO,
+        List<URI> urls = new java.util.ArrayList<>(before);
+        urls.add(url);
+        webhooks = new SandboxWebhooks(new SandboxProperties(true, List.of(number()), "sandbox-app-secret", urls, Duration.ZERO,
                 new SandboxProperties.Statuses(Duration.ZERO, Duration.ZERO, Duration.ZERO, true),
                 new SandboxProperties.Webhooks(50, 4, redeliveryWindow, Duration.ofMillis(50), Duration.ofMillis(200)), 80,
                 new SandboxProperties.PairRate(45, Duration.ofSeconds(6)), Duration.ofSeconds(2)));
