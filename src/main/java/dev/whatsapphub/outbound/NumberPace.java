@@ -30,6 +30,13 @@ final class NumberPace {
         long reserve();
     }
 
+    /** The shared budget could not be asked (database unreachable): nothing was sent, the message is retried later. */
+    static final class BudgetUnavailable extends RuntimeException {
+        BudgetUnavailable(RuntimeException cause) {
+            super("the number's shared send budget could not be read: " + cause.getMessage(), cause);
+        }
+    }
+
     private final long spacingNanos;
     private final SharedBudget shared;
     // how late a slot may be taken without pushing the next one back: half a slot, at most 2 ms of the guard

@@ -64,7 +64,13 @@ final class SharedNumberBudgets implements AutoCloseable {
         BucketProxy bucket = buckets.builder()
                 .withImplicitConfigurationReplacement(rate, io.github.bucket4j.TokensInheritanceStrategy.PROPORTIONALLY)
                 .build("number:" + phoneNumberId, () -> configuration);
-        return () -> bucket.consumeIgnoringRateLimits(1);
+        return () -> {
+            try {
+                return bucket.consumeIgnoringRateLimits(1);
+            } catch (RuntimeException databaseDown) {
+                throw new NumberPace.BudgetUnavailable(databaseDown);
+            }
+        };
     }
 
     @Override
