@@ -68,16 +68,22 @@ public final class StandaloneArtemis implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(run).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         process = builder.start();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the broker exited with " + process.exitValue() + "; see " + log);
-            }
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return true;
-            } catch (IOException notYet) {
-                return false;
-            }
-        });
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("the broker exited with " + process.exitValue() + "; see " + log);
+                }
+                try (Socket s = new Socket("127.0.0.1", port)) {
+                    return true;
+                } catch (IOException notYet) {
+                    return false;
+                }
+            });
+        } catch (RuntimeException notStarted) {
+            // nobody holds this broker yet: stop it here, or it outlives the test JVM
+            close();
+            throw notStarted;
+        }
         return this;
     }
 

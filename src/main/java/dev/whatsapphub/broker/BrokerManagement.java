@@ -56,6 +56,8 @@ public final class BrokerManagement implements AutoCloseable {
             requests.send(request);
             Message reply = answers.receive(timeout.toMillis());
             if (reply == null) {
+                // a late reply must not be taken for the next request's: start again on a new connection
+                closeQuietly();
                 throw new ManagementException("the broker did not answer " + operation + " within " + timeout, false, null);
             }
             Object result = JMSManagementHelper.getResult(reply);

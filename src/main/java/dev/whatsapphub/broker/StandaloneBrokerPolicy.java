@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,7 +81,7 @@ public class StandaloneBrokerPolicy {
             boolean dlq = BrokerPolicy.DEAD_LETTER_QUEUES.contains(queue.getKey());
             if (queue.getKey().startsWith("hub.outbound.") && queue.getValue().path("exclusive").asBoolean() == dlq) {
                 // a queue created before the policy (by an older hub, or by hand) keeps its own flag: set it
-                management.invoke("updateQueue", "{\"name\":\"" + queue.getKey() + "\",\"exclusive\":" + !dlq + "}");
+                management.invoke("updateQueue", QueueConfiguration.of(queue.getKey()).setExclusive(!dlq).toJSON());
                 log.info("Queue {} on the broker made {}", queue.getKey(), dlq ? "shared" : "exclusive");
             }
         }

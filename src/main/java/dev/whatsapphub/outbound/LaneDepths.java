@@ -40,7 +40,7 @@ class LaneDepths {
 
     long depth(String lane) {
         EmbeddedActiveMQ broker = embedded.getIfAvailable();
-        if (broker == null) {
+        if (broker == null || management.getIfAvailable() != null) {
             return polled.getOrDefault(lane, 0L);
         }
         Queue queue = queues.computeIfAbsent(lane, name -> {

@@ -102,11 +102,9 @@ final class NumberPace {
                 }
             } catch (InterruptedException | RuntimeException e) {
                 // stopping, or the shared budget could not be reached: leave the line, the next one goes on
-                boolean first = waiting.peek() == me;
                 waiting.remove(me);
-                if (first) {
-                    signalFirst();
-                }
+                // whoever is first now may have gone to sleep while this one was reserving: wake it
+                signalFirst();
                 throw e;
             }
         } finally {

@@ -15,8 +15,8 @@ import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
 /**
  * Each number's send budget kept in PostgreSQL (Bucket4j's select-for-update proxy), so that hub
  * instances sharing a broker and a database stay under the number's rate together. A greedy
- * bucket refilled at the rate per (1 s + guard) that holds at most 2 ms of tokens: after a lull
- * no instance can send a burst. Each instance asks for one token at a time (NumberPace), so the
+ * bucket refilled at the rate per period that holds one token (2 ms of tokens from 500/s up): after a
+ * lull no instance can send a burst. Each instance asks for one token at a time (NumberPace), so the
  * instances' sends interleave at the rate, whichever lanes each consumes.
  *
  * <p>Its own small pool with {@code synchronous_commit off}: a budget lost in a database crash
@@ -47,6 +47,8 @@ final class SharedNumberBudgets implements AutoCloseable {
         pool.setPoolName("hub-number-budget");
         pool.setMaximumPoolSize(4);
         pool.setConnectionInitSql("SET synchronous_commit TO off");
+        // a lane waits for this in line with the others: fail fast, the message is retried
+        pool.setConnectionTimeout(2000);
         buckets = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(pool)
                 .primaryKeyMapper(PrimaryKeyMapper.STRING)
                 .table("number_budget").idColumn("id").stateColumn("state")
@@ -60,9 +62,10 @@ final class SharedNumberBudgets implements AutoCloseable {
         BucketConfiguration configuration = BucketConfiguration.builder()
                 .addLimit(Bandwidth.builder().capacity(capacity).refillGreedy(rate, period).initialTokens(capacity).build())
                 .build();
-        // an instance started with another rate replaces the stored one (the version grows with the rate)
+        // an instance started with a higher rate (or, at the same rate, a longer period) replaces the stored one
+        long version = rate * 100_000L + Math.min(period.toMillis(), 99_999);
         BucketProxy bucket = buckets.builder()
-                .withImplicitConfigurationReplacement(rate, io.github.bucket4j.TokensInheritanceStrategy.PROPORTIONALLY)
+                .withImplicitConfigurationReplacement(version, io.github.bucket4j.TokensInheritanceStrategy.PROPORTIONALLY)
                 .build("number:" + phoneNumberId, () -> configuration);
         return () -> {
             try {

@@ -45,7 +45,8 @@ class StandaloneBrokerTests {
 
     @Test
     void aBareBrokerIsRefusedUntilTheHubHasAppliedItsPolicy() throws Exception {
-        try (BrokerManagement management = management("hub")) {
+        try (ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(broker.url(), "hub", "hub");
+             BrokerManagement management = new BrokerManagement(factory, Duration.ofSeconds(10))) {
             // a lane left by an older hub, shared rather than exclusive
             management.invoke("createQueue", "{\"name\":\"hub.outbound.primary.003\",\"address\":\"hub.outbound.primary.003\","
                     + "\"routing-type\":\"ANYCAST\",\"durable\":true,\"exclusive\":false}", true);
@@ -119,9 +120,5 @@ class StandaloneBrokerTests {
         Path data = Files.createTempDirectory("hub-" + name + "-");
         Files.deleteIfExists(Path.of("target", "forked", name + ".log"));
         return ForkedJvm.hub(name, ForkedJvm.freePort(), data, "http://127.0.0.1:" + sandbox.port() + "/sandbox", args.toArray(String[]::new));
-    }
-
-    private static BrokerManagement management(String user) {
-        return new BrokerManagement(new ActiveMQConnectionFactory(broker.url(), user, user), Duration.ofSeconds(10));
     }
 }

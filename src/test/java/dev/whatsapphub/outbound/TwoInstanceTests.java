@@ -191,10 +191,16 @@ class TwoInstanceTests {
 
     /** Starts the hub and waits until it has its templates (its sender is not started: the test resumes it). */
     private static ForkedJvm ready(ForkedJvm hub) {
-        hub.start();
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
-                .until(() -> hub.http().get("/actuator/health/templates", Map.of()).status() == 200);
-        return hub;
+        try {
+            hub.start();
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> hub.http().get("/actuator/health/templates", Map.of()).status() == 200);
+            return hub;
+        } catch (RuntimeException notReady) {
+            // not yet in a try-with-resources: stop it here
+            hub.close();
+            throw notReady;
+        }
     }
 
     @AfterAll
