@@ -3,6 +3,7 @@ package dev.whatsapphub;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
+import dev.whatsapphub.broker.BrokerPolicy;
 import dev.whatsapphub.broker.StandaloneBrokerPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,13 +33,11 @@ class EffectiveSetup {
     void report() {
         boolean embedded = artemis.getMode() == null || artemis.getMode() == org.springframework.boot.autoconfigure.jms.artemis.ArtemisMode.EMBEDDED;
         if (embedded) {
-            log.info("Broker: embedded Artemis, journal in {}; policy applied by the hub: hub.outbound.# lanes exclusive, no prefetch, "
-                    + "1000 redeliveries then hub.outbound.dlq; hub.webhooks and hub.events 10 attempts with backoff then their .dlq",
-                    artemis.getEmbedded().getDataDirectory());
+            log.info("Broker: embedded Artemis, journal in {}; policy set in its configuration: {}", artemis.getEmbedded().getDataDirectory(),
+                    BrokerPolicy.SUMMARY);
         } else {
-            StandaloneBrokerPolicy policy = standalonePolicy.getIfAvailable();
-            log.info("Broker: Artemis at {} as user {}; policy {}", artemis.getBrokerUrl(), artemis.getUser(),
-                    policy == null ? "not checked (spring.artemis.mode is not native)" : policy.effective());
+            StandaloneBrokerPolicy policy = standalonePolicy.getObject();
+            log.info("Broker: Artemis at {} as user {}; policy {}", artemis.getBrokerUrl(), artemis.getUser(), policy.effective());
         }
         try (Connection c = dataSource.getConnection()) {
             log.info("Database: {} {} at {}", c.getMetaData().getDatabaseProductName(), c.getMetaData().getDatabaseProductVersion(),

@@ -1,5 +1,8 @@
 package dev.whatsapphub.broker;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
@@ -10,6 +13,8 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.activemq.artemis.api.jms.management.JMSManagementHelper;
 
 /**
@@ -32,6 +37,8 @@ public final class BrokerManagement implements AutoCloseable {
             return denied;
         }
     }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ConnectionFactory factory;
     private final Duration timeout;
@@ -74,6 +81,21 @@ public final class BrokerManagement implements AutoCloseable {
             closeQuietly();
             throw new ManagementException("could not call " + operation + " on the broker: " + e.getMessage(), false, e);
         }
+    }
+
+    /** The broker's queues whose name contains {@code part}, by name, as listQueues describes them (one call). */
+    public Map<String, JsonNode> queues(String part) throws ManagementException {
+        ObjectNode filter = JSON.createObjectNode().put("field", "name").put("operation", "CONTAINS").put("value", part);
+        Object result = invoke("listQueues", filter.toString(), 1, 100_000);
+        Map<String, JsonNode> byName = new HashMap<>();
+        try {
+            for (JsonNode queue : JSON.readTree(String.valueOf(result)).path("data")) {
+                byName.put(queue.path("name").asText(), queue);
+            }
+        } catch (java.io.IOException e) {
+            throw new ManagementException("the broker's queue list is not JSON: " + e.getMessage(), false, e);
+        }
+        return byName;
     }
 
     private void open() throws JMSException {

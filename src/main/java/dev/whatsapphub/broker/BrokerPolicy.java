@@ -18,6 +18,10 @@ public final class BrokerPolicy {
     /** The dead-letter queues: they must exist, or the broker drops what it gives up on. */
     public static final List<String> DEAD_LETTER_QUEUES = List.of("hub.outbound.dlq", "hub.events.dlq", "hub.webhooks.dlq");
 
+    /** The policy in words, for the start-up log. */
+    public static final String SUMMARY = "hub.outbound.# lanes exclusive, no prefetch, 1000 redeliveries then hub.outbound.dlq; "
+            + "hub.webhooks and hub.events 10 attempts with backoff then their .dlq; dead-letter queues present";
+
     private BrokerPolicy() {
     }
 

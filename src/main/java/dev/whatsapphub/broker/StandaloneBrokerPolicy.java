@@ -1,7 +1,6 @@
 package dev.whatsapphub.broker;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.whatsapphub.HubProperties;
 import dev.whatsapphub.broker.BrokerManagement.ManagementException;
 import dev.whatsapphub.broker.BrokerPolicy.Requirement;
@@ -28,7 +27,6 @@ public class StandaloneBrokerPolicy {
     private final BrokerManagement management;
     private final HubProperties properties;
     private final ArtemisProperties artemis;
-    private final ObjectMapper json = new ObjectMapper();
     private String effective = "not checked";
 
     StandaloneBrokerPolicy(BrokerManagement management, HubProperties properties, ArtemisProperties artemis) {
@@ -50,8 +48,7 @@ public class StandaloneBrokerPolicy {
                                         + "so the hub applies them through management at start-up.");
             }
             effective = (applied.isEmpty() ? "checked on the broker" : "applied through management (" + String.join(", ", applied) + ") and checked")
-                    + ": hub.outbound.# lanes exclusive, no prefetch, 1000 redeliveries then hub.outbound.dlq; hub.webhooks and hub.events "
-                    + "10 attempts with backoff then their .dlq; dead-letter queues present";
+                    + ": " + BrokerPolicy.SUMMARY;
         } catch (ManagementException e) {
             String user = artemis.getUser() == null ? "(no user)" : "'" + artemis.getUser() + "'";
             throw new BrokerPolicyException(broker() + " could not be asked for its address settings: " + e.getMessage(),
@@ -77,7 +74,7 @@ public class StandaloneBrokerPolicy {
         for (String dlq : BrokerPolicy.DEAD_LETTER_QUEUES) {
             management.invoke("createQueue", BrokerPolicy.deadLetterQueue(dlq).toJSON(), true);
         }
-        for (var queue : queues().entrySet()) {
+        for (var queue : management.queues("hub.").entrySet()) {
             boolean dlq = BrokerPolicy.DEAD_LETTER_QUEUES.contains(queue.getKey());
             if (queue.getKey().startsWith("hub.outbound.") && queue.getValue().path("exclusive").asBoolean() == dlq) {
                 // a queue created before the policy (by an older hub, or by hand) keeps its own flag: set it
@@ -103,7 +100,7 @@ public class StandaloneBrokerPolicy {
                         + r.match() + "\"): " + r.why());
             }
         }
-        Map<String, JsonNode> queues = queues();
+        Map<String, JsonNode> queues = management.queues("hub.");
         for (String dlq : BrokerPolicy.DEAD_LETTER_QUEUES) {
             if (!queues.containsKey(dlq)) {
                 problems.add("queue " + dlq + " is missing (anycast, durable): without it the broker drops what it gives up on");
@@ -115,24 +112,6 @@ public class StandaloneBrokerPolicy {
             }
         });
         return problems;
-    }
-
-    /** The broker's hub.* queues by name, from one listQueues call. */
-    private Map<String, JsonNode> queues() throws ManagementException {
-        String filter = "{\"field\":\"name\",\"operation\":\"CONTAINS\",\"value\":\"hub.\",\"sortField\":\"name\",\"sortOrder\":\"asc\"}";
-        Map<String, JsonNode> byName = new HashMap<>();
-        for (JsonNode queue : parse(management.invoke("listQueues", filter, 1, 100_000)).path("data")) {
-            byName.put(queue.path("name").asText(), queue);
-        }
-        return byName;
-    }
-
-    private JsonNode parse(Object result) throws ManagementException {
-        try {
-            return json.readTree(String.valueOf(result));
-        } catch (java.io.IOException e) {
-            throw new ManagementException("the broker answered with something that is not JSON: " + e.getMessage(), false, e);
-        }
     }
 
     private String broker() {

@@ -1,7 +1,5 @@
 package dev.whatsapphub.outbound;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.whatsapphub.broker.BrokerManagement;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,14 +22,13 @@ import org.springframework.stereotype.Component;
 class LaneDepths {
 
     private static final Logger log = LoggerFactory.getLogger(LaneDepths.class);
-    private static final String LANES = "{\"field\":\"name\",\"operation\":\"CONTAINS\",\"value\":\"hub.outbound.\"}";
 
     private final ObjectProvider<EmbeddedActiveMQ> embedded;
     private final ObjectProvider<BrokerManagement> management;
-    private final ObjectMapper json = new ObjectMapper();
     private final Map<String, Queue> queues = new ConcurrentHashMap<>();
     private volatile Map<String, Long> polled = Map.of();
     private volatile boolean pollFailed;
+    private volatile Boolean standalone;
 
     LaneDepths(ObjectProvider<EmbeddedActiveMQ> embedded, ObjectProvider<BrokerManagement> management) {
         this.embedded = embedded;
@@ -39,15 +36,28 @@ class LaneDepths {
     }
 
     long depth(String lane) {
-        EmbeddedActiveMQ broker = embedded.getIfAvailable();
-        if (broker == null || management.getIfAvailable() != null) {
+        if (standalone()) {
             return polled.getOrDefault(lane, 0L);
+        }
+        EmbeddedActiveMQ broker = embedded.getIfAvailable();
+        if (broker == null) {
+            return 0;
         }
         Queue queue = queues.computeIfAbsent(lane, name -> {
             ActiveMQServer server = broker.getActiveMQServer();
             return server == null ? null : server.locateQueue(SimpleString.of(name));
         });
         return queue == null ? 0 : queue.getMessageCount();
+    }
+
+    /** Asked before every slot: the bean factory is asked once. */
+    private boolean standalone() {
+        Boolean known = standalone;
+        if (known == null) {
+            known = management.getIfAvailable() != null;
+            standalone = known;
+        }
+        return known;
     }
 
     @Scheduled(fixedDelayString = "${hub.broker.depth-poll-interval:500ms}")
@@ -58,9 +68,7 @@ class LaneDepths {
         }
         try {
             Map<String, Long> counts = new java.util.HashMap<>();
-            for (JsonNode queue : json.readTree(String.valueOf(broker.invoke("listQueues", LANES, 1, 100_000))).path("data")) {
-                counts.put(queue.path("name").asText(), queue.path("messageCount").asLong());
-            }
+            broker.queues("hub.outbound.").forEach((name, queue) -> counts.put(name, queue.path("messageCount").asLong()));
             polled = counts;
             pollFailed = false;
         } catch (Exception e) {

@@ -42,7 +42,6 @@ class SendPacing {
     private final PairRate pairRate;
     private final LaneDepths depths;
     private final SharedNumberBudgets budgets;
-    private final String scope;
 
     SendPacing(HubProperties properties, LaneDepths depths, ArtemisProperties artemis, DataSourceProperties database) {
         this.pairRate = properties.outbound().pairRate();
@@ -62,17 +61,12 @@ class SendPacing {
             case AUTO -> postgres && artemis.getMode() == ArtemisMode.NATIVE;
         };
         this.budgets = shared ? new SharedNumberBudgets(database) : null;
-        this.scope = shared ? "shared by all hub instances on the database" : "kept by this process";
-        log.info("Each number's send rate is {} (hub.outbound.pace={})", scope, properties.outbound().pace().name().toLowerCase());
+        log.info("Each number's send rate is {} (hub.outbound.pace={})", shared ? "shared by all hub instances on the database"
+                : "kept by this process", properties.outbound().pace().name().toLowerCase());
         // the instances' writes jitter independently (own CPU, GC, network path): the shared budget gets the guard twice
         Duration sharedPeriod = period.plus(properties.outbound().throttleGuard());
         properties.senders().forEach((alias, sender) -> numbers.put(alias, new NumberPace(sender.messagesPerSecond(), period.toNanos(),
                 shared ? budgets.of(sender.phoneNumberId(), sender.messagesPerSecond(), sharedPeriod) : null)));
-    }
-
-    /** Whether a number's rate is kept by this process or shared with other instances, in words. */
-    String scope() {
-        return scope;
     }
 
     @PreDestroy

@@ -25,6 +25,7 @@ class StandaloneBrokerTests {
 
     private static StandaloneArtemis broker;
     private static ForkedJvm sandbox;
+    private static final java.util.Map<String, Path> dataDirs = new java.util.concurrent.ConcurrentHashMap<>();
     private final ObjectMapper json = new ObjectMapper();
 
     @BeforeAll
@@ -96,6 +97,9 @@ class StandaloneBrokerTests {
                     }
                 }
                 assertThat(Files.readString(applying.log())).contains("policy applied through management");
+                // no embedded broker beside the standalone one (Boot starts one unless told not to)
+                assertThat(Files.readString(applying.log())).contains("Broker: Artemis at " + broker.url());
+                assertThat(dataDirs.get("policy-apply").resolve("artemis")).doesNotExist();
             }
         }
     }
@@ -118,6 +122,7 @@ class StandaloneBrokerTests {
         List<String> args = new ArrayList<>(List.of(broker.hubProperties(user)));
         args.addAll(List.of(extra));
         Path data = Files.createTempDirectory("hub-" + name + "-");
+        dataDirs.put(name, data);
         Files.deleteIfExists(Path.of("target", "forked", name + ".log"));
         return ForkedJvm.hub(name, ForkedJvm.freePort(), data, "http://127.0.0.1:" + sandbox.port() + "/sandbox", args.toArray(String[]::new));
     }

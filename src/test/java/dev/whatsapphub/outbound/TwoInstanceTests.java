@@ -91,9 +91,9 @@ class TwoInstanceTests {
                 SendRateTests.Drain whole = SendRateTests.drain(sandbox.http(), MESSAGES, resumed, RATE);
                 double meanBeforeKill = meanBetween(sandbox.http(), resumed, killedAt);
                 System.out.printf("two instances at %d/s: messages=%d accepted_before_kill a=%.0f b=%.0f mean_before_kill=%.1f/s "
-                                + "whole_run: %s missing=%d not_read=%d sent_twice=%d never_sent=%d first_seconds=%s busiest=%s killed_at=%dms%n",
+                                + "whole_run: %s missing=%d not_read=%d sent_twice=%d never_sent=%d first_seconds=%s killed_at=%dms%n",
                         RATE, MESSAGES, acceptedByA, acceptedByB, meanBeforeKill, whole, missing, notRead.size(), twice, never,
-                        perSecond(sandbox.http(), resumed, 12), busiestWindow(sandbox.http(), resumed), Duration.between(resumed, killedAt).toMillis());
+                        perSecond(sandbox.http(), resumed, 12), Duration.between(resumed, killedAt).toMillis());
 
                 assertThat(acceptedByA).as("hub A sent").isPositive();
                 assertThat(acceptedByB).as("hub B sent").isPositive();
@@ -151,29 +151,6 @@ class TwoInstanceTests {
             }
         });
         return java.util.Arrays.stream(counts).boxed().toList();
-    }
-
-    /** Where the busiest rolling second of the number's sends starts, in ms after {@code from}, and how many it holds. */
-    private static String busiestWindow(Http sandbox, Instant from) {
-        List<Instant> at = new ArrayList<>();
-        sandbox.get("/sandbox/control/sends", Map.of()).json().forEach(s -> {
-            if (NUMBER.equals(s.path("phoneNumberId").asText())) {
-                at.add(Instant.parse(s.path("at").asText()));
-            }
-        });
-        at.sort(null);
-        int busiest = 0;
-        Instant start = from;
-        for (int first = 0, last = 0; last < at.size(); last++) {
-            while (!at.get(first).plusSeconds(1).isAfter(at.get(last))) {
-                first++;
-            }
-            if (last - first + 1 > busiest) {
-                busiest = last - first + 1;
-                start = at.get(first);
-            }
-        }
-        return busiest + "@" + Duration.between(from, start).toMillis() + "ms";
     }
 
     /** The sandbox's mean receive rate from the number between two instants. */
