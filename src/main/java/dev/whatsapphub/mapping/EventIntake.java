@@ -18,7 +18,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
+import dev.whatsapphub.model.MessageIds;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jms.core.JmsTemplate;
@@ -143,7 +143,7 @@ public class EventIntake {
         List<AcceptedMessage> messages = new ArrayList<>();
         for (Rendered r : rendered) {
             try {
-                messages.add(factory.accept(UUID.randomUUID().toString(), r.request()));
+                messages.add(factory.accept(MessageIds.next(), r.request()));
             } catch (InvalidMessageException e) {
                 e.errors().forEach(fe -> errors.add(new FieldError("mapping '" + r.mapping() + "' (" + r.file() + ") message." + fe.field(), fe.rule())));
             }

@@ -6,7 +6,7 @@ import dev.whatsapphub.model.AcceptedMessage;
 import dev.whatsapphub.model.MessageFactory;
 import dev.whatsapphub.store.Durability;
 import dev.whatsapphub.store.MessageStore;
-import java.util.UUID;
+import dev.whatsapphub.model.MessageIds;
 import org.springframework.jms.JmsException;
 import org.springframework.stereotype.Component;
 
@@ -53,7 +53,7 @@ public class MessageIntake {
      * return the message survives a kill of the process: the caller may answer 202.
      */
     public Intake submit(String client, JsonNode request) {
-        Intake intake = submit(client, request, factory.accept(UUID.randomUUID().toString(), request));
+        Intake intake = submit(client, request, factory.accept(MessageIds.next(), request));
         durability.await();
         return intake;
     }

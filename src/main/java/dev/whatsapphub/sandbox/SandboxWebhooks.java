@@ -6,10 +6,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whatsapphub.sandbox.SandboxProperties.PhoneNumber;
 import dev.whatsapphub.whatsapp.WebhookSignature;
+import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +22,15 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,16 +54,27 @@ class SandboxWebhooks implements AutoCloseable {
     private final LinkedBlockingQueue<Item> ready = new LinkedBlockingQueue<>();
     private final Semaphore inFlight;
     private final AtomicInteger turn = new AtomicInteger();
-    // an executor of its own: on a 2-core machine CompletableFuture's default would start a thread per completion
-    private final ExecutorService callbacks = Executors.newFixedThreadPool(2, daemon("sandbox-webhook-http"));
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(callbacks)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    // blocking posts on a fixed pool, one thread per post in flight: the JDK's HttpClient started a
+    // thread per completed request on a 2-core machine (CompletableFuture's default executor), which
+    // with its selector thread took more than half of the sandbox's CPU in a benchmark
+    private final ExecutorService posters;
+    private final CloseableHttpClient http;
     private final Thread dispatcher;
     private volatile boolean running = true;
 
     SandboxWebhooks(SandboxProperties properties) {
         this.properties = properties;
-        this.inFlight = new Semaphore(properties.webhooks().maxInFlight());
+        int inFlightMax = properties.webhooks().maxInFlight();
+        this.inFlight = new Semaphore(inFlightMax);
+        this.posters = Executors.newFixedThreadPool(inFlightMax, daemon("sandbox-webhook-http"));
+        this.http = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setMaxConnTotal(inFlightMax).setMaxConnPerRoute(inFlightMax)
+                        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(Timeout.ofSeconds(5))
+                                .setSocketTimeout(Timeout.ofSeconds(10)).build())
+                        .build())
+                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.ofSeconds(10)).build())
+                .disableAutomaticRetries().disableRedirectHandling().disableCookieManagement().build();
         this.dispatcher = daemon("sandbox-webhook-dispatch").newThread(this::dispatch);
         dispatcher.start();
     }
@@ -119,34 +137,61 @@ class SandboxWebhooks implements AutoCloseable {
 
     private void post(byte[] body, int attempt, long firstAttemptNanos) throws InterruptedException {
         inFlight.acquire();
-        HttpRequest request = HttpRequest.newBuilder(nextUrl())
-                .timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json")
-                .header(WebhookSignature.HEADER, WebhookSignature.sign(body, properties.appSecret()))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenCompleteAsync((response, error) -> {
-            inFlight.release();
-            if (error == null && response.statusCode() == 200) {
-                return;
-            }
-            String why = error != null ? error.toString() : "HTTP " + response.statusCode();
-            long since = System.nanoTime() - firstAttemptNanos;
-            if (since > properties.webhooks().redeliveryWindow().toNanos() || !running) {
-                log.warn("Sandbox gave up on a webhook after {} attempts in {} s: {}", attempt, since / 1_000_000_000L, why);
-                return;
-            }
-            long backoff = Math.min(properties.webhooks().maxBackoff().toMillis(),
-                    properties.webhooks().initialBackoff().toMillis() << Math.min(attempt - 1, 20));
-            long jittered = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
-            log.debug("Webhook attempt {} failed ({}); again in {} ms", attempt, why, jittered);
-            timer.schedule(() -> {
+        URI url = nextUrl();
+        try {
+            posters.execute(() -> {
+                String why;
                 try {
-                    post(body, attempt + 1, firstAttemptNanos);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                    why = postOnce(url, body);
+                } finally {
+                    inFlight.release();
                 }
-            }, jittered, TimeUnit.MILLISECONDS);
-        }, callbacks);
+                if (why != null) {
+                    retryLater(body, attempt, firstAttemptNanos, why);
+                }
+            });
+        } catch (RuntimeException closed) {
+            inFlight.release();
+        }
+    }
+
+    /** One attempt; null when the hub answered 200, else why not. */
+    private String postOnce(URI url, byte[] body) {
+        HttpPost request = new HttpPost(url);
+        request.setHeader(WebhookSignature.HEADER, WebhookSignature.sign(body, properties.appSecret()));
+        request.setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_JSON));
+        try {
+            int status = http.execute(request, response -> {
+                // read to the end, so the connection goes back to the pool
+                if (response.getEntity() != null) {
+                    response.getEntity().getContent().transferTo(java.io.OutputStream.nullOutputStream());
+                }
+                return response.getCode();
+            });
+            return status == 200 ? null : "HTTP " + status;
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    /** Meta tries again with backoff until its redelivery window has passed. */
+    private void retryLater(byte[] body, int attempt, long firstAttemptNanos, String why) {
+        long since = System.nanoTime() - firstAttemptNanos;
+        if (since > properties.webhooks().redeliveryWindow().toNanos() || !running) {
+            log.warn("Sandbox gave up on a webhook after {} attempts in {} s: {}", attempt, since / 1_000_000_000L, why);
+            return;
+        }
+        long backoff = Math.min(properties.webhooks().maxBackoff().toMillis(),
+                properties.webhooks().initialBackoff().toMillis() << Math.min(attempt - 1, 20));
+        long jittered = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
+        log.debug("Webhook attempt {} failed ({}); again in {} ms", attempt, why, jittered);
+        timer.schedule(() -> {
+            try {
+                post(body, attempt + 1, firstAttemptNanos);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, jittered, TimeUnit.MILLISECONDS);
     }
 
     private ObjectNode envelope(List<Item> items) {
@@ -206,7 +251,12 @@ class SandboxWebhooks implements AutoCloseable {
         running = false;
         dispatcher.interrupt();
         timer.shutdownNow();
-        callbacks.shutdownNow();
+        posters.shutdownNow();
+        try {
+            http.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

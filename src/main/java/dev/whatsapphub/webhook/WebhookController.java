@@ -21,8 +21,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Meta's side of the hub: the verify handshake, and signed webhook posts that are on disk in the
- * broker before Meta gets its 200. Nothing is parsed here; {@link WebhookRoutes} does that.
+ * Meta's side of the hub: the verify handshake, and signed webhook posts that are on disk before
+ * Meta gets its 200: statuses applied in the database ({@link StatusPosts}), anything else in the
+ * broker for {@link WebhookRoutes}.
  */
 @RestController
 @RequestMapping("/webhooks/whatsapp")
@@ -34,11 +35,13 @@ class WebhookController {
     private final HubProperties properties;
     private final JmsTemplate jms;
     private final MeterRegistry meters;
+    private final StatusPosts statusPosts;
 
-    WebhookController(HubProperties properties, JmsTemplate jms, MeterRegistry meters) {
+    WebhookController(HubProperties properties, JmsTemplate jms, MeterRegistry meters, StatusPosts statusPosts) {
         this.properties = properties;
         this.jms = jms;
         this.meters = meters;
+        this.statusPosts = statusPosts;
     }
 
     @GetMapping(produces = MediaType.TEXT_PLAIN_VALUE)
@@ -65,10 +68,13 @@ class WebhookController {
             problem.setTitle("Bad webhook signature");
             return ResponseEntity.status(HttpStatus.UNAUTHORIZED).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
         }
-        // the exact bytes Meta signed, on disk (persistent, blocking send) before the 200
-        String text = new String(bytes, StandardCharsets.UTF_8);
-        jms.send(QUEUE, session -> session.createTextMessage(text));
         meters.counter("hub.webhooks.received").increment();
+        // durable before the 200: a post of statuses only is applied and on disk in the database;
+        // any other post, as the exact bytes Meta signed, is on disk in the broker (persistent, blocking send)
+        if (!statusPosts.applyIfOnlyStatuses(bytes)) {
+            String text = new String(bytes, StandardCharsets.UTF_8);
+            jms.send(QUEUE, session -> session.createTextMessage(text));
+        }
         return ResponseEntity.ok().build();
     }
 }

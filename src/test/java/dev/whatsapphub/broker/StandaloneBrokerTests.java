@@ -69,7 +69,7 @@ class StandaloneBrokerTests {
             try (ForkedJvm applying = hub("policy-apply", "hub").start()) {
                 JsonNode lane = json.readTree((String) management.invoke("getAddressSettingsAsJSON", "hub.outbound.primary.017"));
                 assertThat(lane.path("defaultExclusiveQueue").asBoolean()).isTrue();
-                assertThat(lane.path("defaultConsumerWindowSize").asInt()).isZero();
+                assertThat(lane.path("defaultConsumerWindowSize").asInt()).isEqualTo(BrokerPolicy.LANE_CONSUMER_WINDOW);
                 assertThat(lane.path("deadLetterAddress").asText()).isEqualTo("hub.outbound.dlq");
                 assertThat(lane.path("maxDeliveryAttempts").asInt()).isEqualTo(1000);
                 JsonNode dlq = json.readTree((String) management.invoke("getAddressSettingsAsJSON", "hub.outbound.dlq"));

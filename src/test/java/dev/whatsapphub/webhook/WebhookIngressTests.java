@@ -84,6 +84,21 @@ class WebhookIngressTests extends HubTestSupport {
     }
 
     @Test
+    void aPostOfStatusesOnlyIsAppliedBeforeMetaGetsItsAnswer() {
+        JsonNode sent = sentOnly();
+        String id = sent.path("id").asText();
+        int queuedBefore = jdbc.queryForObject("SELECT COUNT(*) FROM message_status_event", Integer.class);
+
+        post(statuses(status(sent, "delivered"), status(sent, "read")));
+
+        // no waiting: the 200 came after the statuses were stored, not after a queue took the post
+        JsonNode after = message(id);
+        assertThat(after.path("status").asText()).isEqualTo("read");
+        assertThat(after.path("timestamps").has("delivered")).isTrue();
+        assertThat(countEvents()).isEqualTo(queuedBefore + 2);
+    }
+
+    @Test
     void failedStatusRecordsMetasErrorAndWhatToDo() {
         JsonNode sent = sentOnly();
 
