@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.whatsapphub.whatsapp.CloudApiError;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -27,9 +28,14 @@ public record StatusUpdate(String messageId, String wamid, String status, Offset
             throw new IllegalArgumentException("a status needs 'id' and 'status'");
         }
         String callback = item.path("biz_opaque_callback_data").asText(null);
-        OffsetDateTime at = item.hasNonNull("timestamp")
-                ? Instant.ofEpochSecond(item.path("timestamp").asLong()).atOffset(ZoneOffset.UTC)
-                : OffsetDateTime.now(ZoneOffset.UTC);
+        OffsetDateTime at;
+        try {
+            at = item.hasNonNull("timestamp")
+                    ? Instant.ofEpochSecond(item.path("timestamp").asLong()).atOffset(ZoneOffset.UTC)
+                    : OffsetDateTime.now(ZoneOffset.UTC);
+        } catch (DateTimeException outOfRange) {
+            throw new IllegalArgumentException("a status's 'timestamp' must be epoch seconds within the range of dates");
+        }
         JsonNode errors = item.path("errors");
         CloudApiError error = errors.isArray() && !errors.isEmpty() ? CloudApiError.fromWebhookError(errors.get(0)) : null;
         return new StatusUpdate(callback, wamid, status, at, error, item.toString());

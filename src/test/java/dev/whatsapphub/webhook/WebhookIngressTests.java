@@ -138,7 +138,8 @@ class WebhookIngressTests extends HubTestSupport {
 
         post("""
                 {"object": "whatsapp_business_account", "entry": [
-                  {"id": "200000000000001", "changes": [{"field": "messages", "value": {"statuses": [%s, {"status": "read"}]}}]},
+                  {"id": "200000000000001", "changes": [{"field": "messages", "value": {"statuses": [%s, {"status": "read"},
+                    {"id": "wamid.far-future", "status": "read", "timestamp": "99999999999999999"}]}}]},
                   {"id": "200000000000001", "changes": [{"field": "messages", "value": {"statuses": [%s]}}]}]}"""
                 .formatted(status(a, "delivered"), status(b, "read")));
 
