@@ -92,6 +92,8 @@ public record HubProperties(
     public record Outbound(
             @DefaultValue("true") boolean autoStart,
             @DefaultValue("25ms") Duration throttleGuard,
+            // added to the guard in the first second after a number was idle (start, resume): cold first sends
+            @DefaultValue("50ms") Duration startGuard,
             // who keeps a number's rate: this process (local), all instances on the PostgreSQL database (shared),
             // or auto: shared on a standalone broker with PostgreSQL, where other instances can join
             @DefaultValue("auto") PaceScope pace,

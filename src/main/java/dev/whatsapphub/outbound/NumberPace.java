@@ -9,8 +9,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * One number's send slots, {@code spacing} apart on average and never more than half a slot
  * early, so a window of one second holds more than {@code rate} sends only if the jitter between
  * a slot and Meta's clock exceeds the guard less half a slot (at 80/s: 18.6 ms of 25; at 1,000/s:
- * 24.5 ms). Each slot goes to the waiting lane with the most messages left, so lanes finish
- * together and the tier stays busy to the end of a backlog.
+ * 24.5 ms). In the first second after the number was idle (a start, a resume) the slots are
+ * further apart by the start guard: the first sends reach Meta later after their slot than those
+ * a second on (new connections, cold code on both sides), and a cold hub put 81-82 into the
+ * window that begins with its first send at 80/s. Each slot goes to the waiting lane with the
+ * most messages left, so lanes finish together and the tier stays busy to the end of a backlog.
  *
  * <p>Written here rather than taken from Bucket4j: its blocking consume hands out reservations in
  * arrival order and sleeps until them. Lanes then progress equally and a backlog ends in a tail of
@@ -38,7 +41,11 @@ final class NumberPace {
         }
     }
 
+    private final int rate;
     private final long spacingNanos;
+    // the first second after the number was idle: its slots further apart by the start guard
+    private final long startSpacingNanos;
+    private final long idleNanos;
     private final SharedBudget shared;
     // how late a slot may be taken without pushing the next one back: half a slot. Capped at 2 ms before,
     // late wake-ups on a busy machine lost that much time at 80/s that a drain fell to 77.2-77.4/s of 78.05
@@ -48,6 +55,7 @@ final class NumberPace {
             Comparator.comparingLong((Waiter w) -> -w.depth).thenComparingLong(w -> w.arrival));
     private long nextSlot = System.nanoTime();
     private long arrivals;
+    private int startSlotsLeft;
     // a token of the shared budget is taken for the next slot, or being taken (the lock is let go meanwhile)
     private boolean reserved;
     private boolean reserving;
@@ -63,12 +71,15 @@ final class NumberPace {
         }
     }
 
-    NumberPace(int rate, long periodNanos) {
-        this(rate, periodNanos, null);
+    NumberPace(int rate, long periodNanos, long startGuardNanos) {
+        this(rate, periodNanos, startGuardNanos, null);
     }
 
-    NumberPace(int rate, long periodNanos, SharedBudget shared) {
+    NumberPace(int rate, long periodNanos, long startGuardNanos, SharedBudget shared) {
+        this.rate = rate;
         this.spacingNanos = periodNanos / rate;
+        this.startSpacingNanos = (periodNanos + startGuardNanos) / rate;
+        this.idleNanos = periodNanos;
         this.lateness = spacingNanos / 2;
         this.shared = shared;
     }
@@ -94,9 +105,17 @@ final class NumberPace {
                     if (now - nextSlot >= 0) {
                         waiting.poll();
                         reserved = false;
+                        boolean starting = now - nextSlot > idleNanos;
+                        if (starting) {
+                            // a start or a resume: the first sends open connections and run cold code on both
+                            // sides, so they reach Meta later after their slot than the ones a second on
+                            startSlotsLeft = rate;
+                        }
+                        long spacing = startSlotsLeft > 0 ? startSpacingNanos : spacingNanos;
+                        startSlotsLeft = Math.max(0, startSlotsLeft - 1);
                         // a slot taken a little late does not push the next one back (waking up takes
                         // time); later than that, the time is lost rather than made up in a burst
-                        nextSlot = Math.max(nextSlot + spacingNanos, now + spacingNanos - lateness);
+                        nextSlot = starting ? now + spacing : Math.max(nextSlot + spacing, now + spacing - lateness);
                         signalFirst();
                         return;
                     }
@@ -122,15 +141,15 @@ final class NumberPace {
     private void reserveShared() {
         reserving = true;
         lock.unlock();
-        long due;
+        long dueAt;
         try {
-            due = shared.reserve();
+            dueAt = shared.reserve() + System.nanoTime();
         } finally {
             lock.lock();
             reserving = false;
         }
         reserved = true;
-        nextSlot = Math.max(nextSlot, System.nanoTime() + due);
+        nextSlot = Math.max(nextSlot, dueAt);
         signalFirst();
     }
 

@@ -65,7 +65,8 @@ class SendPacing {
                 : "kept by this process", properties.outbound().pace().name().toLowerCase());
         // the instances' writes jitter independently (own CPU, GC, network path): the shared budget gets the guard twice
         Duration sharedPeriod = period.plus(properties.outbound().throttleGuard());
-        properties.senders().forEach((alias, sender) -> numbers.put(alias, new NumberPace(sender.messagesPerSecond(), period.toNanos(),
+        long startGuard = properties.outbound().startGuard().toNanos();
+        properties.senders().forEach((alias, sender) -> numbers.put(alias, new NumberPace(sender.messagesPerSecond(), period.toNanos(), startGuard,
                 shared ? budgets.of(sender.phoneNumberId(), sender.messagesPerSecond(), sharedPeriod) : null)));
     }
 
