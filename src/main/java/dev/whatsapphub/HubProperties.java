@@ -94,9 +94,12 @@ public record HubProperties(
             @DefaultValue("25ms") Duration throttleGuard,
             // added to the guard in the first second after a number was idle (start, resume): cold first sends
             @DefaultValue("50ms") Duration startGuard,
-            // who keeps a number's rate: this process (local), all instances on the PostgreSQL database (shared),
-            // or auto: shared on a standalone broker with PostgreSQL, where other instances can join
+            // who sends for a number and keeps its rate: this process (local), or the one instance holding the
+            // number's lock in PostgreSQL while the others stand by (shared); auto: shared on a standalone broker
+            // with PostgreSQL, where other instances can join
             @DefaultValue("auto") PaceScope pace,
+            // how often a standby instance asks whether a number is free, and an owner whether it still holds it
+            @DefaultValue("1s") Duration ownershipPoll,
             // a send that may have reached Meta unanswered waits this long for a status naming it before it is sent again
             @DefaultValue("60s") Duration inDoubtHold,
             @Valid @DefaultValue PairRate pairRate,

@@ -111,7 +111,7 @@ public final class ForkedJvm implements AutoCloseable {
     private static List<String> java(String mainClass, String heap, List<String> args) {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                heap, "-XX:+UseParallelGC", "-cp", classpath, mainClass));
+                heap, "-XX:+UseParallelGC", "-Xlog:gc:stdout:uptime,time", "-cp", classpath, mainClass));
         command.addAll(args);
         return command;
     }

@@ -66,7 +66,7 @@ class AdminController {
         senders.pause(alias).ifPresentOrElse(p -> {
             view.put("state", "paused");
             view.put("paused", p);
-        }, () -> view.put("state", "sending"));
+        }, () -> view.put("state", senders.state(alias)));
         return view;
     }
 }

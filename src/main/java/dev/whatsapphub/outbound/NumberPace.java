@@ -26,27 +26,11 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class NumberPace {
 
-    /**
-     * The number's budget shared with other hub instances: takes one send's token and returns how
-     * many nanoseconds from now it is due. Asked by one lane of this process at a time.
-     */
-    interface SharedBudget {
-        long reserve();
-    }
-
-    /** The shared budget could not be asked (database unreachable): nothing was sent, the message is retried later. */
-    static final class BudgetUnavailable extends RuntimeException {
-        BudgetUnavailable(RuntimeException cause) {
-            super("the number's shared send budget could not be read: " + cause.getMessage(), cause);
-        }
-    }
-
     private final int rate;
     private final long spacingNanos;
     // the first second after the number was idle: its slots further apart by the start guard
     private final long startSpacingNanos;
     private final long idleNanos;
-    private final SharedBudget shared;
     // how late a slot may be taken without pushing the next one back: half a slot. Capped at 2 ms before,
     // late wake-ups on a busy machine lost that much time at 80/s that a drain fell to 77.2-77.4/s of 78.05
     private final long lateness;
@@ -56,9 +40,6 @@ final class NumberPace {
     private long nextSlot = System.nanoTime();
     private long arrivals;
     private int startSlotsLeft;
-    // a token of the shared budget is taken for the next slot, or being taken (the lock is let go meanwhile)
-    private boolean reserved;
-    private boolean reserving;
 
     private final class Waiter {
         final long depth;
@@ -72,16 +53,11 @@ final class NumberPace {
     }
 
     NumberPace(int rate, long periodNanos, long startGuardNanos) {
-        this(rate, periodNanos, startGuardNanos, null);
-    }
-
-    NumberPace(int rate, long periodNanos, long startGuardNanos, SharedBudget shared) {
         this.rate = rate;
         this.spacingNanos = periodNanos / rate;
         this.startSpacingNanos = (periodNanos + startGuardNanos) / rate;
         this.idleNanos = periodNanos;
         this.lateness = spacingNanos / 2;
-        this.shared = shared;
     }
 
     /** Waits for a send slot; {@code depth} is how many messages the caller's lane still holds. */
@@ -92,19 +68,14 @@ final class NumberPace {
             waiting.add(me);
             try {
                 while (true) {
-                    if (waiting.peek() != me || reserving) {
+                    if (waiting.peek() != me) {
                         me.turn.await();
-                        continue;
-                    }
-                    if (shared != null && !reserved) {
-                        reserveShared();
                         continue;
                     }
                     // the first in line keeps the time for everyone
                     long now = System.nanoTime();
                     if (now - nextSlot >= 0) {
                         waiting.poll();
-                        reserved = false;
                         boolean starting = now - nextSlot > idleNanos;
                         if (starting) {
                             // a start or a resume: the first sends open connections and run cold code on both
@@ -121,36 +92,15 @@ final class NumberPace {
                     }
                     me.turn.awaitNanos(nextSlot - now);
                 }
-            } catch (InterruptedException | RuntimeException e) {
-                // stopping, or the shared budget could not be reached: leave the line, the next one goes on
+            } catch (InterruptedException e) {
+                // stopping: leave the line, the next one goes on
                 waiting.remove(me);
-                // whoever is first now may have gone to sleep while this one was reserving: wake it
                 signalFirst();
                 throw e;
             }
         } finally {
             lock.unlock();
         }
-    }
-
-    /**
-     * Takes the next token of the shared budget with the lock let go (it is a database call);
-     * the slot is then no earlier than the token is due. Whoever is first in line when it is due
-     * uses it.
-     */
-    private void reserveShared() {
-        reserving = true;
-        lock.unlock();
-        long dueAt;
-        try {
-            dueAt = shared.reserve() + System.nanoTime();
-        } finally {
-            lock.lock();
-            reserving = false;
-        }
-        reserved = true;
-        nextSlot = Math.max(nextSlot, dueAt);
-        signalFirst();
     }
 
     private void signalFirst() {

@@ -37,10 +37,9 @@ class SendErrorHandling extends RouteConfigurationBuilder {
                 .maximumRedeliveries(0).handled(true)
                 .process(steps::deadLetter)
                 .to("jms:queue:" + OutboundQueues.DEAD_LETTERS);
-        // Meta answered with a passing error, or the request never left (no connection, no shared budget): not sent, retried
+        // Meta answered with a passing error, or the request never left (no connection): not sent, retried
         laterOrDead(config.onException(CloudApiException.Throttled.class, CloudApiException.Transient.class, ConnectException.class,
-                ConnectTimeoutException.class, UnknownHostException.class, NoRouteToHostException.class,
-                NumberPace.BudgetUnavailable.class));
+                ConnectTimeoutException.class, UnknownHostException.class, NoRouteToHostException.class));
         // the request may have reached Meta and the answer was lost: in doubt, never sent again blindly
         config.onException(IOException.class)
                 .maximumRedeliveries(0).handled(true)

@@ -4,10 +4,6 @@ import dev.whatsapphub.HubProperties;
 import dev.whatsapphub.HubProperties.PairRate;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
-import jakarta.annotation.PreDestroy;
-import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
-import org.springframework.boot.autoconfigure.jms.artemis.ArtemisMode;
-import org.springframework.boot.autoconfigure.jms.artemis.ArtemisProperties;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,9 +19,8 @@ import org.springframework.stereotype.Component;
  * between taking a slot here and the request reaching Meta. A lane waits for its slot in its own
  * thread (it has one call in flight at a time anyway), and the deepest lane waiting gets the next.
  *
- * <p>With several instances on one standalone broker and one PostgreSQL database, each number's
- * budget is also kept in the database ({@link SharedNumberBudgets}): a lane's slot comes no
- * earlier than the shared budget's next token, so the instances together keep the rate.
+ * <p>With several instances on one standalone broker and one PostgreSQL database, one of them
+ * owns each number at a time ({@link SenderOwnership}) and keeps its rate here, as alone.
  *
  * <p>The pair rate (a burst, then one message per interval to the same user) is a Bucket4j bucket
  * per recipient, reserved ahead: a message that would exceed it is put back on its lane for the moment
@@ -35,46 +30,17 @@ import org.springframework.stereotype.Component;
 @Component
 class SendPacing {
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SendPacing.class);
-
     private final Map<String, NumberPace> numbers = new ConcurrentHashMap<>();
     private final Map<String, Bucket> pairs = new ConcurrentHashMap<>();
     private final PairRate pairRate;
     private final LaneDepths depths;
-    private final SharedNumberBudgets budgets;
 
-    SendPacing(HubProperties properties, LaneDepths depths, ArtemisProperties artemis, DataSourceProperties database) {
+    SendPacing(HubProperties properties, LaneDepths depths) {
         this.pairRate = properties.outbound().pairRate();
         this.depths = depths;
-        Duration period = Duration.ofSeconds(1).plus(properties.outbound().throttleGuard());
-        boolean postgres = database.determineUrl() != null && database.determineUrl().startsWith("jdbc:postgresql:");
-        boolean shared = switch (properties.outbound().pace()) {
-            case LOCAL -> false;
-            case SHARED -> {
-                if (!postgres) {
-                    throw new IllegalStateException("hub.outbound.pace=shared keeps the rate in PostgreSQL, but the database is "
-                            + database.determineUrl() + ": use the postgres profile, or hub.outbound.pace=local");
-                }
-                yield true;
-            }
-            // instances can only share lanes through a standalone broker, and a rate through PostgreSQL
-            case AUTO -> postgres && artemis.getMode() == ArtemisMode.NATIVE;
-        };
-        this.budgets = shared ? new SharedNumberBudgets(database) : null;
-        log.info("Each number's send rate is {} (hub.outbound.pace={})", shared ? "shared by all hub instances on the database"
-                : "kept by this process", properties.outbound().pace().name().toLowerCase());
-        // the instances' writes jitter independently (own CPU, GC, network path): the shared budget gets the guard twice
-        Duration sharedPeriod = period.plus(properties.outbound().throttleGuard());
+        long period = Duration.ofSeconds(1).plus(properties.outbound().throttleGuard()).toNanos();
         long startGuard = properties.outbound().startGuard().toNanos();
-        properties.senders().forEach((alias, sender) -> numbers.put(alias, new NumberPace(sender.messagesPerSecond(), period.toNanos(), startGuard,
-                shared ? budgets.of(sender.phoneNumberId(), sender.messagesPerSecond(), sharedPeriod) : null)));
-    }
-
-    @PreDestroy
-    void close() {
-        if (budgets != null) {
-            budgets.close();
-        }
+        properties.senders().forEach((alias, sender) -> numbers.put(alias, new NumberPace(sender.messagesPerSecond(), period, startGuard)));
     }
 
     /** Waits until the sender's number may send one more message from {@code lane}. */

@@ -191,9 +191,7 @@ class SendSteps {
         boolean throttled = cause instanceof CloudApiException e && e.error().errorClass() == ErrorClass.THROTTLED;
         Retry policy = throttled ? properties.outbound().throttledRetry() : properties.outbound().transientRetry();
         int retries = exchange.getProperty(RETRIES, 0, Integer.class);
-        // the shared budget could not be read: nothing was sent, so it is no attempt and never a dead letter
-        boolean unsent = cause instanceof NumberPace.BudgetUnavailable;
-        if (!unsent && retries >= policy.maxRetries()) {
+        if (retries >= policy.maxRetries()) {
             deadLetter(exchange, " (gave up after " + (retries + 1) + " attempts)");
             return;
         }
@@ -204,7 +202,7 @@ class SendSteps {
         log.warn("Retrying message {} to {} in {} ms (retry {} of {}): {}", id(exchange),
                 PhoneNumbers.mask(exchange.getProperty(OutboundQueues.RECIPIENT, String.class)), jittered, retries + 1,
                 policy.maxRetries(), cause == null ? "?" : cause.getMessage());
-        waitOnLane(exchange, Duration.ofMillis(jittered)).setHeader(RETRIES, unsent ? retries : retries + 1);
+        waitOnLane(exchange, Duration.ofMillis(jittered)).setHeader(RETRIES, retries + 1);
     }
 
     /** The call's answer never came (read timed out, connection lost after the request went out): in doubt. */

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -41,8 +42,12 @@ public class SenderControl implements HealthIndicator {
 
     private final HubProperties properties;
     private final CamelContext camel;
+    private final SenderOwnership ownership;
     private final Map<String, Pause> paused = new ConcurrentHashMap<>();
+    // senders this process is to run (started, or resumed); they send while this process owns their number
+    private final Set<String> wanted = ConcurrentHashMap.newKeySet();
     private final Map<String, Boolean> started = new ConcurrentHashMap<>();
+    private final Set<String> standingBy = ConcurrentHashMap.newKeySet();
     private final Object gate = new Object();
     private final RestClient http = GraphClient.create(Duration.ofSeconds(10));
     // lanes start side by side: one by one, 500 lane routes took 15 s
@@ -52,9 +57,10 @@ public class SenderControl implements HealthIndicator {
         return t;
     });
 
-    public SenderControl(HubProperties properties, CamelContext camel) {
+    SenderControl(HubProperties properties, CamelContext camel, SenderOwnership ownership) {
         this.properties = properties;
         this.camel = camel;
+        this.ownership = ownership;
     }
 
     public Optional<Pause> pause(String alias) {
@@ -97,24 +103,92 @@ public class SenderControl implements HealthIndicator {
         return true;
     }
 
-    /** Starts the sender's lanes (a no-op for lanes already started). */
-    void start(String alias) {
-        List<Future<?>> starting = new ArrayList<>();
+    /**
+     * Starts the sender's lanes (a no-op for lanes already started) if this process owns its
+     * number; otherwise the sender stands by and starts when the number is free.
+     */
+    synchronized void start(String alias) {
+        wanted.add(alias);
+        if (started.containsKey(alias)) {
+            return;
+        }
+        if (ownership.tryOwn(properties.senders().get(alias).phoneNumberId())) {
+            startLanes(alias);
+        } else if (standingBy.add(alias)) {
+            log.info("Sender '{}' stands by: another hub instance sends from phone-number id {}; this one takes over when it stops",
+                    alias, properties.senders().get(alias).phoneNumberId());
+        }
+    }
+
+    /**
+     * A standby sender whose number is free now starts sending; a sender whose number this
+     * process no longer holds (its lock connection broke) stops, since another instance may
+     * own it now.
+     */
+    @Scheduled(fixedDelayString = "${hub.outbound.ownership-poll:1s}", initialDelayString = "${hub.outbound.ownership-poll:1s}")
+    synchronized void followOwnership() {
+        if (!ownership.shared()) {
+            return;
+        }
+        Set<String> lost = ownership.lost();
+        properties.senders().forEach((alias, sender) -> {
+            if (lost.contains(sender.phoneNumberId()) && started.remove(alias) != null) {
+                log.error("Sender '{}' stopped: the connection holding its number's lock in PostgreSQL broke, so another hub"
+                        + " instance may send from it now; this one stands by", alias);
+                standingBy.add(alias);
+                stopLanes(alias);
+            }
+        });
+        for (String alias : wanted) {
+            if (!started.containsKey(alias) && ownership.tryOwn(properties.senders().get(alias).phoneNumberId())) {
+                log.info("Sender '{}' takes over phone-number id {}: no other hub instance sends from it now", alias,
+                        properties.senders().get(alias).phoneNumberId());
+                standingBy.remove(alias);
+                startLanes(alias);
+            }
+        }
+    }
+
+    /** Stops the sender's lanes and waits for them, so that a new start cannot overtake a stop. */
+    private void stopLanes(String alias) {
+        try {
+            onEachLane(alias, id -> camel.getRouteController().stopRoute(id));
+        } catch (ExecutionException e) {
+            log.error("Could not stop a lane route of sender '{}'", alias, e.getCause());
+        }
+    }
+
+    private void startLanes(String alias) {
+        try {
+            if (onEachLane(alias, id -> camel.getRouteController().startRoute(id))) {
+                started.put(alias, true);
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Could not start the send routes of sender '" + alias + "'", e.getCause());
+        }
+    }
+
+    private interface LaneAction {
+        void on(String routeId) throws Exception;
+    }
+
+    /** Runs {@code action} on every lane route of the sender side by side and waits for all; false if interrupted meanwhile. */
+    private boolean onEachLane(String alias, LaneAction action) throws ExecutionException {
+        List<Future<?>> running = new ArrayList<>();
         for (String id : laneRoutes(alias)) {
-            starting.add(laneStarter.submit(() -> {
-                camel.getRouteController().startRoute(id);
+            running.add(laneStarter.submit(() -> {
+                action.on(id);
                 return null;
             }));
         }
         try {
-            for (Future<?> lane : starting) {
+            for (Future<?> lane : running) {
                 lane.get();
             }
-            started.put(alias, true);
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("Could not start the send routes of sender '" + alias + "'", e.getCause());
+            return false;
         }
     }
 
@@ -138,15 +212,26 @@ public class SenderControl implements HealthIndicator {
         }
     }
 
+    /**
+     * Whether this process sends for the sender, stands by for another instance that does, or has
+     * not been told to start it ({@code hub.outbound.auto-start=false} until a resume).
+     */
+    public String state(String alias) {
+        return started.containsKey(alias) ? "sending" : standingBy.contains(alias) ? "standby"
+                : wanted.contains(alias) ? "starting" : "stopped";
+    }
+
     @Override
     public Health health() {
+        // a standby is ready: it takes requests and webhooks, and sends when the owner stops
+        long ready = properties.senders().keySet().stream().filter(a -> started.containsKey(a) || standingBy.contains(a)).count();
         Health.Builder health = !paused.isEmpty() ? Health.down()
-                : started.size() < properties.senders().size() ? Health.outOfService() : Health.up();
+                : ready < properties.senders().size() ? Health.outOfService() : Health.up();
         for (String alias : properties.senders().keySet()) {
             Pause p = paused.get(alias);
             Object detail = p != null ? Map.of("state", "PAUSED", "code", p.code(), "reason", p.reason(),
                     "action", p.action(), "since", p.since().toString())
-                    : Map.of("state", started.containsKey(alias) ? "SENDING" : "STARTING");
+                    : Map.of("state", state(alias).toUpperCase());
             health.withDetail(alias, detail);
         }
         return health.build();

@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * reached the sandbox exactly once (counted from the sandbox's receive log). Small form here; the
  * full form: {@code ./mvnw verify -Dtest=CrashTests -Dcrash.messages=20000 -Dcrash.kills=5 -Dcrash.hold=60s}.
  */
+@Tag("fault")
 class CrashTests {
 
     private static final int MESSAGES = Integer.getInteger("crash.messages", 1200);

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * full rate is reached after a start or a resume. Small forms here; the full 1,000/s form:
  * {@code ./mvnw verify -Dtest=SendRateTests -Drate.full=true}.
  */
+@Tag("fault")
 class SendRateTests {
 
     private static final Map<String, String> JSON = Map.of("X-API-Key", "sandbox-key", "Content-Type", "application/json");
@@ -159,6 +161,11 @@ class SendRateTests {
         });
         List<Instant> at = log.stream().map(s -> Instant.parse(s.path("at").asText())).sorted().toList();
         long refused = log.stream().filter(s -> s.path("errorCode").asInt() == 130429).count();
+        return measure(at, refused, from, perSecond);
+    }
+
+    /** The rates of {@code at} (arrivals at the sandbox, sorted), from {@code from} (a start, a resume, a takeover). */
+    static Drain measure(List<Instant> at, long refused, Instant from, int perSecond) {
         int busiest = 0;
         Instant busiestFrom = at.get(0);
         Instant full = null;
