@@ -29,9 +29,11 @@ class PacedTransport implements HttpClientConfigurer {
     private static final ThreadLocal<Slot> NEXT = new ThreadLocal<>();
 
     private final SendPacing pacing;
+    private final CloudApiLatency latency;
 
-    PacedTransport(SendPacing pacing) {
+    PacedTransport(SendPacing pacing, CloudApiLatency latency) {
         this.pacing = pacing;
+        this.latency = latency;
     }
 
     /** The next request this thread sends is paced for {@code alias}'s number, on behalf of {@code lane}. */
@@ -43,16 +45,20 @@ class PacedTransport implements HttpClientConfigurer {
     public void configureHttpClient(HttpClientBuilder builder) {
         builder.addExecInterceptorBefore(ChainElement.MAIN_TRANSPORT.name(), "hub-send-slot", (request, scope, chain) -> {
             Slot slot = NEXT.get();
-            if (slot != null) {
-                NEXT.remove();
-                try {
-                    pacing.awaitNumberSlot(slot.alias(), slot.lane());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new StoppedWaiting(e);
-                }
+            if (slot == null) {
+                return chain.proceed(request, scope);
             }
-            return chain.proceed(request, scope);
+            NEXT.remove();
+            try {
+                pacing.awaitNumberSlot(slot.alias(), slot.lane());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoppedWaiting(e);
+            }
+            long written = System.nanoTime();
+            var answer = chain.proceed(request, scope);
+            latency.record(slot.alias(), System.nanoTime() - written);
+            return answer;
         });
     }
 }

@@ -7,6 +7,7 @@ import dev.whatsapphub.whatsapp.GraphClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,6 +44,7 @@ public class SenderControl implements HealthIndicator {
     private final HubProperties properties;
     private final CamelContext camel;
     private final SenderOwnership ownership;
+    private final CloudApiLatency latency;
     private final Map<String, Pause> paused = new ConcurrentHashMap<>();
     // senders this process is to run (started, or resumed); they send while this process owns their number
     private final Set<String> wanted = ConcurrentHashMap.newKeySet();
@@ -57,10 +59,11 @@ public class SenderControl implements HealthIndicator {
         return t;
     });
 
-    SenderControl(HubProperties properties, CamelContext camel, SenderOwnership ownership) {
+    SenderControl(HubProperties properties, CamelContext camel, SenderOwnership ownership, CloudApiLatency latency) {
         this.properties = properties;
         this.camel = camel;
         this.ownership = ownership;
+        this.latency = latency;
     }
 
     public Optional<Pause> pause(String alias) {
@@ -229,9 +232,19 @@ public class SenderControl implements HealthIndicator {
                 : ready < properties.senders().size() ? Health.outOfService() : Health.up();
         for (String alias : properties.senders().keySet()) {
             Pause p = paused.get(alias);
-            Object detail = p != null ? Map.of("state", "PAUSED", "code", p.code(), "reason", p.reason(),
-                    "action", p.action(), "since", p.since().toString())
-                    : Map.of("state", state(alias).toUpperCase());
+            Map<String, Object> detail = new LinkedHashMap<>();
+            if (p != null) {
+                detail.putAll(Map.of("state", "PAUSED", "code", p.code(), "reason", p.reason(), "action", p.action(),
+                        "since", p.since().toString()));
+            } else {
+                detail.put("state", state(alias).toUpperCase());
+            }
+            // what the Cloud API's answer time needs (CloudApiLatency logs the advice when lanes falls short)
+            detail.put("lanes", properties.senders().get(alias).effectiveShards());
+            detail.put("lanes_needed", latency.lanesNeeded(alias));
+            if (latency.millis(alias) >= 0) {
+                detail.put("cloud_api_answer_ms", latency.millis(alias));
+            }
             health.withDetail(alias, detail);
         }
         return health.build();
