@@ -2,18 +2,21 @@ package dev.whatsapphub.outbound;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.whatsapphub.HubProperties;
 import dev.whatsapphub.HubProperties.Retry;
 import dev.whatsapphub.HubProperties.Sender;
+import dev.whatsapphub.HubProperties;
 import dev.whatsapphub.model.PhoneNumbers;
 import dev.whatsapphub.store.Durability;
 import dev.whatsapphub.store.MessageStore;
 import dev.whatsapphub.whatsapp.CloudApiError;
 import dev.whatsapphub.whatsapp.ErrorClass;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -49,6 +52,8 @@ class SendSteps {
     private final SendPacing pacing;
     private final ObjectMapper mapper;
     private final MeterRegistry meters;
+    // per sender, looked up once: a registry lookup builds and hashes a meter id on every send
+    private final Map<String, Counter> accepted = new ConcurrentHashMap<>();
     private final Durability durability;
 
     SendSteps(HubProperties properties, MessageStore store, SenderControl senders, SendPacing pacing, ObjectMapper mapper,
@@ -178,7 +183,7 @@ class SendSteps {
         store.recordAccepted(id(exchange), exchange.getMessage().getBody(String.class));
         // the wamid on disk before the JMS commit takes the message off its lane
         durability.await();
-        meters.counter("hub.outbound.accepted", "sender", exchange.getProperty(SENDER, String.class)).increment();
+        accepted.computeIfAbsent(exchange.getProperty(SENDER, String.class), sender -> meters.counter("hub.outbound.accepted", "sender", sender)).increment();
     }
 
     /**

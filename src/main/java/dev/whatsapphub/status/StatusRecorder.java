@@ -1,6 +1,7 @@
 package dev.whatsapphub.status;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Types;
 import java.time.OffsetDateTime;
@@ -8,6 +9,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -59,6 +62,8 @@ public class StatusRecorder {
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final MeterRegistry meters;
+    // one counter per status, looked up once: a registry lookup builds and hashes a meter id each time
+    private final Map<String, Counter> recorded = new ConcurrentHashMap<>();
 
     private final ObjectMapper mapper;
 
@@ -93,7 +98,7 @@ public class StatusRecorder {
             }
         });
         for (StatusUpdate u : updates) {
-            meters.counter("hub.statuses.recorded", "status", u.storedStatus()).increment();
+            recorded.computeIfAbsent(u.storedStatus(), status -> meters.counter("hub.statuses.recorded", "status", status)).increment();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.whatsapphub.webhook;
 
 import dev.whatsapphub.HubProperties;
 import dev.whatsapphub.whatsapp.WebhookSignature;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -35,12 +36,15 @@ class WebhookController {
     private final HubProperties properties;
     private final JmsTemplate jms;
     private final MeterRegistry meters;
+    // looked up once: a registry lookup builds and hashes a meter id on every post
+    private final Counter received;
     private final StatusPosts statusPosts;
 
     WebhookController(HubProperties properties, JmsTemplate jms, MeterRegistry meters, StatusPosts statusPosts) {
         this.properties = properties;
         this.jms = jms;
         this.meters = meters;
+        this.received = meters.counter("hub.webhooks.received");
         this.statusPosts = statusPosts;
     }
 
@@ -68,7 +72,7 @@ class WebhookController {
             problem.setTitle("Bad webhook signature");
             return ResponseEntity.status(HttpStatus.UNAUTHORIZED).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
         }
-        meters.counter("hub.webhooks.received").increment();
+        received.increment();
         // durable before the 200: a post of statuses only is applied and on disk in the database;
         // any other post, as the exact bytes Meta signed, is on disk in the broker (persistent, blocking send)
         if (!statusPosts.applyIfOnlyStatuses(bytes)) {
