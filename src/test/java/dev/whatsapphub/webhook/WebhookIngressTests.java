@@ -99,6 +99,32 @@ class WebhookIngressTests extends HubTestSupport {
     }
 
     @Test
+    void aPostTheDatabaseCannotTakeWhileMetaWaitsGoesThroughTheQueueAndIsAppliedOnceTheDatabaseIsBack() {
+        JsonNode sent = sentOnly();
+        String id = sent.path("id").asText();
+        double queuedBefore = postsBy("queued");
+
+        // the status history cannot be written (a database that fails mid-request): the inline path rolls back
+        jdbc.execute("ALTER TABLE message_status_event RENAME TO message_status_event_away");
+        try {
+            post(statuses(status(sent, "delivered")));
+            assertThat(jdbc.queryForObject("SELECT status FROM hub_message WHERE id = ?", String.class, id))
+                    .as("not applied while the database failed").isEqualTo("sent");
+        } finally {
+            jdbc.execute("ALTER TABLE message_status_event_away RENAME TO message_status_event");
+        }
+
+        // Meta had its 200 once the post was on disk in hub.webhooks; its consumer retries until the database takes it
+        assertThat(postsBy("queued")).isEqualTo(queuedBefore + 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "delivered".equals(message(id).path("status").asText()));
+    }
+
+    private double postsBy(String path) {
+        return http.get("/actuator/metrics/hub.webhooks.posts?tag=path:" + path, Map.of()).json()
+                .path("measurements").path(0).path("value").asDouble();
+    }
+
+    @Test
     void failedStatusRecordsMetasErrorAndWhatToDo() {
         JsonNode sent = sentOnly();
 
