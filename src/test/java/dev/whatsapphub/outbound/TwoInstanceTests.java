@@ -64,7 +64,8 @@ class TwoInstanceTests {
                     "--hub.outbound.probe-interval=1h", "--hub.outbound.in-doubt-hold=10s",
                     // five JVMs and PostgreSQL on these 2 cores stall for up to ~50 ms (not GC: JIT, run queues), and
                     // sends held by a stall reach the sandbox together; with the default 25 ms the pair's busiest
-                    // second was 81-82 in 2 of 6 runs. An operator sets the guard to the jitter of their host.
+                    // second was 81-82 in 1 of 5 runs (5 of 5 without the warm-up stream). An operator sets the
+                    // guard to the jitter of their host.
                     "--hub.outbound.throttle-guard=" + GUARD));
             // the first creates the schema; the second joins it
             try (ForkedJvm a = ready(ForkedJvm.hub("two-hub-a", portA, Files.createTempDirectory("hub-two-a-"), base, args.toArray(String[]::new)));
