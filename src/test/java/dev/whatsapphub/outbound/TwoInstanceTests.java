@@ -66,7 +66,9 @@ class TwoInstanceTests {
                     // sends held by a stall reach the sandbox together; with the default 25 ms the pair's busiest
                     // second was 81-82 in 1 of 5 runs (5 of 5 without the warm-up stream). An operator sets the
                     // guard to the jitter of their host.
-                    "--hub.outbound.throttle-guard=" + GUARD));
+                    "--hub.outbound.throttle-guard=" + GUARD,
+                    // the survivor sends cold after the takeover: its first second stalled for up to 85 ms
+                    "--hub.outbound.start-guard=150ms"));
             // the first creates the schema; the second joins it
             try (ForkedJvm a = ready(ForkedJvm.hub("two-hub-a", portA, Files.createTempDirectory("hub-two-a-"), base, args.toArray(String[]::new)));
                  ForkedJvm b = ready(ForkedJvm.hub("two-hub-b", portB, Files.createTempDirectory("hub-two-b-"), base, args.toArray(String[]::new)))) {
@@ -97,15 +99,18 @@ class TwoInstanceTests {
                 hubs.parallelStream().forEach(hub -> hub.post("/api/v1/senders/primary/resume", "", JSON));
 
                 // the owner sends for a while, then dies mid-stream
-                // polled once a second: the whole receive log each time costs the sandbox CPU, and its clock is what is measured
-                await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
+                // first looked at when half can have gone at the earliest, then once a second: each look makes the sandbox
+                // write its whole receive log, and CPU it spends on that delays its arrival stamps (sends bunch)
+                await().atMost(Duration.ofMinutes(5)).pollDelay(Duration.ofMillis(MESSAGES / 2 * 1000L / RATE))
+                        .pollInterval(Duration.ofSeconds(1))
                         .until(() -> SandboxLog.sendsPerHubId(sandbox.http()).size() >= MESSAGES / 2);
                 double sentByOwner = accepted(owner.http());
                 double sentByStandby = accepted(standby.http());
                 Instant killedAt = Instant.now();
                 owner.kill();
 
-                await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
+                await().atMost(Duration.ofMinutes(5)).pollDelay(Duration.ofMillis(MESSAGES / 2 * 1000L / RATE))
+                        .pollInterval(Duration.ofSeconds(1))
                         .until(() -> SandboxLog.sendsPerHubId(sandbox.http()).size() >= MESSAGES);
                 assertThat(state(standby.http())).as("the survivor took the number over").isEqualTo("sending");
                 List<String> notRead = new ArrayList<>(accepted.values());
