@@ -8,7 +8,8 @@
 # compiler needs ~150,000 messages (about three minutes) before it stops competing for the CPU
 # (WARMUP_ROUNDS x messages; WARMUP_ROUNDS=1 shows the cold figures).
 # The load generator runs with C1 only: it is short-lived and shares the cores with the hub.
-# Usage: [LATENCIES="0 150"] [WARMUP_ROUNDS=15] bench/send-benchmark.sh [messages] [clients]
+# Usage: [LATENCIES="0 150"] [WARMUP_ROUNDS=15] [HUB_ARGS="--key=value ..."] bench/send-benchmark.sh [messages] [clients]
+# (HUB_ARGS: further arguments for the hub, to compare settings)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MESSAGES=${1:-10000}
@@ -40,7 +41,7 @@ for latency in ${LATENCIES:-0 150}; do
   java -Xmx2g -XX:+UseParallelGC -jar "$JAR" --server.port="$PORT" --hub.data-dir="$data" --sandbox.enabled=false \
     --hub.senders.primary.base-url="http://127.0.0.1:$SANDBOX_PORT/sandbox" \
     --hub.senders.primary.messages-per-second=100000 --hub.senders.primary.shards="$shards" \
-    --logging.level.root=WARN > "$WORK/hub-$latency.log" 2>&1 &
+    --logging.level.root=WARN ${HUB_ARGS:-} > "$WORK/hub-$latency.log" 2>&1 &
   pid=$!
   trap 'kill $pid $sandbox 2>/dev/null || true' EXIT
   for _ in $(seq 1 120); do
@@ -52,15 +53,18 @@ for latency in ${LATENCIES:-0 150}; do
     java -XX:TieredStopAtLevel=1 bench/SendBenchmark.java "http://127.0.0.1:$PORT" "$MESSAGES" "$CLIENTS" >/dev/null
   done
   results=()
-  ticks_before=$(cpu_ticks "$pid")
+  ticks_before=$(cpu_ticks "$pid"); sandbox_before=$(cpu_ticks "$sandbox"); all_before=$(awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat)
   for run in 1 2 3; do
     line=$(java -XX:TieredStopAtLevel=1 bench/SendBenchmark.java "http://127.0.0.1:$PORT" "$MESSAGES" "$CLIENTS")
     echo "latency=${latency}ms run=$run $line"
     results+=("$line")
   done
-  ticks_after=$(cpu_ticks "$pid")
-  printf 'latency=%sms hub_cpu_per_message=%s ms\n' "$latency" \
-    "$(awk -v t=$((ticks_after - ticks_before)) -v hz="$(getconf CLK_TCK)" -v n=$((3 * MESSAGES)) 'BEGIN {printf "%.3f", t / hz * 1000 / n}')"
+  ticks_after=$(cpu_ticks "$pid"); sandbox_after=$(cpu_ticks "$sandbox"); all_after=$(awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat)
+  per_message() { awk -v t="$1" -v hz="$(getconf CLK_TCK)" -v n=$((3 * MESSAGES)) 'BEGIN {printf "%.3f", t / hz * 1000 / n}'; }
+  # the sandbox and the load generator share the cores: what the hub may use is what they leave
+  printf 'latency=%sms hub_cpu_per_message=%s ms sandbox_cpu_per_message=%s ms machine_cpu_per_message=%s ms\n' "$latency" \
+    "$(per_message $((ticks_after - ticks_before)))" "$(per_message $((sandbox_after - sandbox_before)))" \
+    "$(per_message $((all_after - all_before)))"
   for key in api_rate accepted_rate read_rate; do
     printf 'median latency=%sms %s=%s/s\n' "$latency" "$key" \
       "$(printf '%s\n' "${results[@]}" | sed -n "s/.*$key=\([0-9]*\).*/\1/p" | median)"

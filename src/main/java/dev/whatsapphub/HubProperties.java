@@ -31,6 +31,7 @@ public record HubProperties(
         @Valid @DefaultValue Outbound outbound,
         @Valid @DefaultValue Templates templates,
         @Valid @DefaultValue Broker broker,
+        @Valid @DefaultValue Store store,
         String defaultRegion,
         String defaultSender,
         // operator-edited folders, relative to the working directory unless absolute
@@ -132,5 +133,12 @@ public record HubProperties(
      */
     public record Broker(@DefaultValue("true") boolean applyPolicy, @DefaultValue("10s") Duration managementTimeout,
                          @DefaultValue("500ms") Duration depthPollInterval) {
+    }
+
+    /**
+     * The embedded database's group commit: a shared checkpoint starts at most once per
+     * {@code checkpointInterval}, so at a high rate each one covers more acknowledgements.
+     */
+    public record Store(@DefaultValue("10ms") Duration checkpointInterval) {
     }
 }

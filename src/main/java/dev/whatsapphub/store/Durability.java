@@ -1,10 +1,13 @@
 package dev.whatsapphub.store;
 
+import dev.whatsapphub.HubProperties;
 import java.sql.Connection;
 import java.sql.SQLException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -43,9 +46,11 @@ public class Durability {
     private long failedCheckpoint = -1;
 
     private final Timer checkpoints;
+    private final long intervalNanos;
 
-    public Durability(DataSource dataSource, JdbcTemplate jdbc, MeterRegistry meters) {
+    public Durability(DataSource dataSource, JdbcTemplate jdbc, MeterRegistry meters, HubProperties properties) {
         this.jdbc = jdbc;
+        this.intervalNanos = properties.store().checkpointInterval().toNanos();
         this.checkpoints = Timer.builder("hub.store.checkpoints").description("shared H2 checkpoints before acknowledgements")
                 .register(meters);
         this.embedded = isH2(dataSource);
@@ -87,6 +92,7 @@ public class Durability {
     }
 
     private void flushLoop() {
+        long lastBegun = System.nanoTime() - intervalNanos;
         while (true) {
             long number;
             lock.lock();
@@ -98,15 +104,28 @@ public class Durability {
                         return;
                     }
                 }
+            } finally {
+                lock.unlock();
+            }
+            // A checkpoint writes every page changed since the last one, whatever the number of writes in it: back to
+            // back at ~700 messages/s they ran 440 times a second with 2-3 acknowledgements each, 27 KB written per
+            // message. Spaced, each covers what arrived meanwhile; when the hub is quiet the wait is zero.
+            long wait = lastBegun + intervalNanos - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            lock.lock();
+            try {
                 number = ++started;
             } finally {
                 lock.unlock();
             }
             RuntimeException failure = null;
             long begun = System.nanoTime();
+            lastBegun = begun;
             try {
                 jdbc.execute("CHECKPOINT");
-                checkpoints.record(System.nanoTime() - begun, java.util.concurrent.TimeUnit.NANOSECONDS);
+                checkpoints.record(System.nanoTime() - begun, TimeUnit.NANOSECONDS);
             } catch (RuntimeException e) {
                 failure = new IllegalStateException("The embedded database could not write its changes: " + e.getMessage(), e);
                 log.error("H2 checkpoint failed; the writes waiting for it are not acknowledged", e);

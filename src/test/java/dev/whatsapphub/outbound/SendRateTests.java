@@ -82,7 +82,8 @@ class SendRateTests {
             api.post("/api/v1/senders/primary/resume", "", JSON);
             for (int round = 0; full && round < 5; round++) {
                 backlogAfterPause(api, sandbox.http(), messages, "w" + round);
-                drain(sandbox.http(), messages + 1, Instant.now(), 1000);
+                api.post("/api/v1/senders/primary/resume", "", JSON);
+                System.out.println("rate 1000/s warm-up round " + round + ": " + drain(sandbox.http(), messages + 1, Instant.now(), 1000));
             }
             backlogAfterPause(api, sandbox.http(), messages, "c");
             Instant resumed = Instant.now();
