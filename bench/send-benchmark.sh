@@ -8,8 +8,9 @@
 # compiler needs ~150,000 messages (about three minutes) before it stops competing for the CPU
 # (WARMUP_ROUNDS x messages; WARMUP_ROUNDS=1 shows the cold figures).
 # The load generator runs with C1 only: it is short-lived and shares the cores with the hub.
-# Usage: [LATENCIES="0 150"] [WARMUP_ROUNDS=15] [HUB_ARGS="--key=value ..."] bench/send-benchmark.sh [messages] [clients]
-# (HUB_ARGS: further arguments for the hub, to compare settings)
+# Usage: [LATENCIES="0 150"] [WARMUP_ROUNDS=15] [HUB_ARGS="--key=value ..."] [BENCH_JAR=path] [SANDBOX_JAR=path] bench/send-benchmark.sh [messages] [clients]
+# (HUB_ARGS: further arguments for the hub, to compare settings; BENCH_JAR: the hub of another build, to compare code;
+# SANDBOX_JAR: the sandbox of another build, by default the hub's, so that an old hub can meet today's sandbox)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MESSAGES=${1:-10000}
@@ -20,11 +21,14 @@ SANDBOX_PORT=${BENCH_SANDBOX_PORT:-19090}
 WORK=target/bench
 mkdir -p "$WORK"
 ls target/whatsapp-hub-*.jar >/dev/null 2>&1 || ./mvnw -q -B -DskipTests package
-JAR=$(ls target/whatsapp-hub-*.jar | head -n 1)
+JAR=${BENCH_JAR:-$(ls target/whatsapp-hub-*.jar | head -n 1)}
+SANDBOX_JAR=${SANDBOX_JAR:-$JAR}
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # user + system CPU time of a process, in clock ticks
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# bytes a process has written to storage (the database file and the broker journal, for the hub)
+written() { awk '/^write_bytes/ {print $2}' "/proc/$1/io"; }
 
 for latency in ${LATENCIES:-0 150}; do
   # one call in flight per lane (shard): at 150 ms, 512 lanes keep ~3,400 calls/s possible; with the
@@ -32,7 +36,7 @@ for latency in ${LATENCIES:-0 150}; do
   shards=$([ "$latency" = 0 ] && echo 64 || echo 512)
   data="$WORK/data-$latency"
   rm -rf "$data"
-  java -Xmx1g -XX:+UseParallelGC -Dloader.main=dev.whatsapphub.sandbox.StandaloneSandbox -jar "$JAR" \
+  java -Xmx1g -XX:+UseParallelGC -Dloader.main=dev.whatsapphub.sandbox.StandaloneSandbox -jar "$SANDBOX_JAR" \
     --server.port="$SANDBOX_PORT" --sandbox.messages-per-second=1000000 --sandbox.response-latency="${latency}ms" \
     --sandbox.statuses.sent=100ms --sandbox.statuses.delivered=200ms --sandbox.statuses.read=300ms \
     --sandbox.webhook-url="http://localhost:$PORT/webhooks/whatsapp" \
@@ -53,18 +57,19 @@ for latency in ${LATENCIES:-0 150}; do
     java -XX:TieredStopAtLevel=1 bench/SendBenchmark.java "http://127.0.0.1:$PORT" "$MESSAGES" "$CLIENTS" >/dev/null
   done
   results=()
-  ticks_before=$(cpu_ticks "$pid"); sandbox_before=$(cpu_ticks "$sandbox"); all_before=$(awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat)
+  written_before=$(written "$pid"); ticks_before=$(cpu_ticks "$pid"); sandbox_before=$(cpu_ticks "$sandbox"); all_before=$(awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat)
   for run in 1 2 3; do
     line=$(java -XX:TieredStopAtLevel=1 bench/SendBenchmark.java "http://127.0.0.1:$PORT" "$MESSAGES" "$CLIENTS")
     echo "latency=${latency}ms run=$run $line"
     results+=("$line")
   done
-  ticks_after=$(cpu_ticks "$pid"); sandbox_after=$(cpu_ticks "$sandbox"); all_after=$(awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat)
+  written_after=$(written "$pid"); ticks_after=$(cpu_ticks "$pid"); sandbox_after=$(cpu_ticks "$sandbox"); all_after=$(awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat)
   per_message() { awk -v t="$1" -v hz="$(getconf CLK_TCK)" -v n=$((3 * MESSAGES)) 'BEGIN {printf "%.3f", t / hz * 1000 / n}'; }
   # the sandbox and the load generator share the cores: what the hub may use is what they leave
-  printf 'latency=%sms hub_cpu_per_message=%s ms sandbox_cpu_per_message=%s ms machine_cpu_per_message=%s ms\n' "$latency" \
+  printf 'latency=%sms hub_cpu_per_message=%s ms sandbox_cpu_per_message=%s ms machine_cpu_per_message=%s ms hub_written_per_message=%s KB\n' "$latency" \
     "$(per_message $((ticks_after - ticks_before)))" "$(per_message $((sandbox_after - sandbox_before)))" \
-    "$(per_message $((all_after - all_before)))"
+    "$(per_message $((all_after - all_before)))" \
+    "$(awk -v b=$((written_after - written_before)) -v n=$((3 * MESSAGES)) 'BEGIN {printf "%.1f", b / n / 1024}')"
   for key in api_rate accepted_rate read_rate; do
     printf 'median latency=%sms %s=%s/s\n' "$latency" "$key" \
       "$(printf '%s\n' "${results[@]}" | sed -n "s/.*$key=\([0-9]*\).*/\1/p" | median)"
