@@ -3,6 +3,7 @@ package dev.whatsapphub.outbound;
 import dev.whatsapphub.broker.BrokerConfiguration;
 import dev.whatsapphub.HubProperties;
 import dev.whatsapphub.HubProperties.Sender;
+import dev.whatsapphub.whatsapp.GraphClient;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.apache.camel.builder.RouteBuilder;
@@ -57,7 +58,7 @@ class OutboundRoutes extends RouteBuilder {
                 .routeId("cloud-api-call-" + alias)
                 .errorHandler(noErrorHandler())
                 .process(exchange -> steps.request(exchange, sender))
-                .to(sender.baseUrl() + "/" + sender.apiVersion() + "/" + sender.phoneNumberId() + "/messages"
+                .to(GraphClient.messages(sender)
                         + "?throwExceptionOnFailure=false&httpClientConfigurer=#" + PacedTransport.BEAN
                         + "&connectTimeout=" + properties.outbound().connectTimeout().toMillis()
                         + "&responseTimeout=" + properties.outbound().responseTimeout().toMillis())

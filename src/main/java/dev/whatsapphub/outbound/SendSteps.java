@@ -10,6 +10,7 @@ import dev.whatsapphub.store.Durability;
 import dev.whatsapphub.store.MessageStore;
 import dev.whatsapphub.whatsapp.CloudApiError;
 import dev.whatsapphub.whatsapp.ErrorClass;
+import dev.whatsapphub.whatsapp.GraphClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -160,7 +161,7 @@ class SendSteps {
         // the enum, not "POST": camel-http converts a String header through a slow type-converter lookup per call
         out.setHeader(Exchange.HTTP_METHOD, HttpMethods.POST);
         out.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        out.setHeader("Authorization", "Bearer " + sender.accessToken());
+        out.setHeader("Authorization", GraphClient.authorization(sender));
         out.setBody(exchange.getProperty(PAYLOAD, String.class));
     }
 

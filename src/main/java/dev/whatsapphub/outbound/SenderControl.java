@@ -4,6 +4,7 @@ import dev.whatsapphub.HubProperties;
 import dev.whatsapphub.HubProperties.Sender;
 import dev.whatsapphub.whatsapp.CloudApiError;
 import dev.whatsapphub.whatsapp.GraphClient;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,7 +25,6 @@ import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
 
 /**
@@ -51,7 +51,7 @@ public class SenderControl implements HealthIndicator {
     private final Map<String, Boolean> started = new ConcurrentHashMap<>();
     private final Set<String> standingBy = ConcurrentHashMap.newKeySet();
     private final Object gate = new Object();
-    private final RestClient http = GraphClient.create(Duration.ofSeconds(10));
+    private final GraphClient http = GraphClient.create(Duration.ofSeconds(10));
     // lanes start side by side: one by one, 500 lane routes took 15 s
     private final ExecutorService laneStarter = Executors.newFixedThreadPool(16, r -> {
         Thread t = new Thread(r, "sender-lane-start");
@@ -205,8 +205,7 @@ public class SenderControl implements HealthIndicator {
         for (String alias : paused.keySet()) {
             Sender sender = properties.senders().get(alias);
             try {
-                http.get().uri(sender.baseUrl() + "/" + sender.apiVersion() + "/" + sender.phoneNumberId())
-                        .header("Authorization", "Bearer " + sender.accessToken()).retrieve().toBodilessEntity();
+                http.get(sender, URI.create(GraphClient.phoneNumber(sender))).retrieve().toBodilessEntity();
                 log.info("Probe of sender '{}' succeeded", alias);
                 resume(alias);
             } catch (RestClientException stillBroken) {

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.stereotype.Component;
-import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
 import org.springframework.web.client.RestClientResponseException;
 
@@ -48,7 +47,7 @@ public class TemplateSubmission {
 
     private final HubProperties properties;
     private final TemplateRegistry registry;
-    private final RestClient http = GraphClient.create(Duration.ofSeconds(30));
+    private final GraphClient http = GraphClient.create(Duration.ofSeconds(30));
 
     public TemplateSubmission(HubProperties properties, TemplateRegistry registry) {
         this.properties = properties;
@@ -70,10 +69,10 @@ public class TemplateSubmission {
         if (!errors.isEmpty()) {
             throw new InvalidTemplateException(errors);
         }
-        URI uri = URI.create(sender.baseUrl() + "/" + sender.apiVersion() + "/" + sender.wabaId() + "/message_templates");
+        URI uri = URI.create(GraphClient.templates(sender));
         JsonNode answer;
         try {
-            answer = http.post().uri(uri).header("Authorization", "Bearer " + sender.accessToken())
+            answer = http.post(sender, uri)
                     .contentType(org.springframework.http.MediaType.APPLICATION_JSON).body(create.toString())
                     .retrieve().body(JsonNode.class);
         } catch (RestClientResponseException e) {

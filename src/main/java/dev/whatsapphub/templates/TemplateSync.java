@@ -20,7 +20,6 @@ import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
-import org.springframework.web.client.RestClient;
 
 /**
  * Loads every page of {@code GET /{waba-id}/message_templates} for each account the senders
@@ -33,7 +32,7 @@ public class TemplateSync implements HealthIndicator {
 
     private final HubProperties properties;
     private final TemplateRegistry registry;
-    private final RestClient http = GraphClient.create(Duration.ofSeconds(30));
+    private final GraphClient http = GraphClient.create(Duration.ofSeconds(30));
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "template-sync");
         t.setDaemon(true);
@@ -77,10 +76,9 @@ public class TemplateSync implements HealthIndicator {
 
     private List<Template> fetchAll(Sender sender) {
         List<Template> listing = new ArrayList<>();
-        URI next = URI.create(sender.baseUrl() + "/" + sender.apiVersion() + "/" + sender.wabaId()
-                + "/message_templates?limit=100");
+        URI next = URI.create(GraphClient.templates(sender) + "?limit=100");
         for (int page = 0; next != null && page < 1000; page++) {
-            JsonNode body = http.get().uri(next).header("Authorization", "Bearer " + sender.accessToken())
+            JsonNode body = http.get(sender, next)
                     .retrieve().body(JsonNode.class);
             for (JsonNode t : body.path("data")) {
                 listing.add(Template.fromGraph(t));
