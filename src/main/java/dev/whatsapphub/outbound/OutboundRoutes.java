@@ -54,10 +54,12 @@ class OutboundRoutes extends RouteBuilder {
                     .end();
         }
 
+        // made once per sender, not per send
+        String authorization = GraphClient.authorization(sender);
         from("direct:cloud-api-call-" + alias)
                 .routeId("cloud-api-call-" + alias)
                 .errorHandler(noErrorHandler())
-                .process(exchange -> steps.request(exchange, sender))
+                .process(exchange -> steps.request(exchange, authorization))
                 .to(GraphClient.messages(sender)
                         + "?throwExceptionOnFailure=false&httpClientConfigurer=#" + PacedTransport.BEAN
                         + "&connectTimeout=" + properties.outbound().connectTimeout().toMillis()

@@ -3,14 +3,12 @@ package dev.whatsapphub.outbound;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.whatsapphub.HubProperties.Retry;
-import dev.whatsapphub.HubProperties.Sender;
 import dev.whatsapphub.HubProperties;
 import dev.whatsapphub.model.PhoneNumbers;
 import dev.whatsapphub.store.Durability;
 import dev.whatsapphub.store.MessageStore;
 import dev.whatsapphub.whatsapp.CloudApiError;
 import dev.whatsapphub.whatsapp.ErrorClass;
-import dev.whatsapphub.whatsapp.GraphClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -153,7 +151,7 @@ class SendSteps {
     }
 
     /** The HTTP request: only our headers go to Meta, none of the JMS ones. */
-    void request(Exchange exchange, Sender sender) {
+    void request(Exchange exchange, String authorization) {
         // the number's slot is taken in the HTTP client, right before the request is written
         PacedTransport.paceNextRequest(exchange.getProperty(SENDER, String.class), exchange.getProperty(LANE, String.class));
         var out = exchange.getMessage();
@@ -161,7 +159,7 @@ class SendSteps {
         // the enum, not "POST": camel-http converts a String header through a slow type-converter lookup per call
         out.setHeader(Exchange.HTTP_METHOD, HttpMethods.POST);
         out.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        out.setHeader("Authorization", GraphClient.authorization(sender));
+        out.setHeader("Authorization", authorization);
         out.setBody(exchange.getProperty(PAYLOAD, String.class));
     }
 

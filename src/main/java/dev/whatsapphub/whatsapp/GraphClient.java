@@ -50,6 +50,7 @@ public final class GraphClient {
         return node(sender, sender.phoneNumberId());
     }
 
+    /** Where the sender's messages are sent. */
     public static String messages(Sender sender) {
         return phoneNumber(sender) + "/messages";
     }
