@@ -66,7 +66,8 @@ public final class StandaloneArtemis implements AutoCloseable {
     }
 
     public StandaloneArtemis start() throws IOException {
-        List<String> run = new ArrayList<>(List.of(instance.resolve("bin/artemis").toString(), "run"));
+        List<String> run = new ArrayList<>(ForkedJvm.BELOW_THE_SANDBOX);
+        run.addAll(List.of(instance.resolve("bin/artemis").toString(), "run"));
         ProcessBuilder builder = new ProcessBuilder(run).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         process = builder.start();
