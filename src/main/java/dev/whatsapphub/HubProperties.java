@@ -32,6 +32,7 @@ public record HubProperties(
         @Valid @DefaultValue Templates templates,
         @Valid @DefaultValue Broker broker,
         @Valid @DefaultValue Store store,
+        @Valid @DefaultValue Conversations conversations,
         String defaultRegion,
         String defaultSender,
         // operator-edited folders, relative to the working directory unless absolute
@@ -64,7 +65,9 @@ public record HubProperties(
             @NotNull URI baseUrl,
             @NotBlank @Pattern(regexp = "v\\d+\\.\\d+", message = "must look like v23.0") @DefaultValue("v23.0") String apiVersion,
             @Min(1) @DefaultValue("80") int messagesPerSecond,
-            @Min(0) @DefaultValue("0") int shards) {
+            @Min(0) @DefaultValue("0") int shards,
+            // customers see blue ticks on what they send as soon as the hub has stored it
+            @DefaultValue("false") boolean markRead) {
 
         /**
          * Recipient lanes: each is a queue with one consumer in the deployment, so it keeps its
@@ -79,7 +82,8 @@ public record HubProperties(
         @Override
         public String toString() {
             return "Sender[phoneNumberId=" + phoneNumberId + ", wabaId=" + wabaId + ", baseUrl=" + baseUrl
-                    + ", apiVersion=" + apiVersion + ", messagesPerSecond=" + messagesPerSecond + ", accessToken=******]";
+                    + ", apiVersion=" + apiVersion + ", messagesPerSecond=" + messagesPerSecond + ", markRead=" + markRead
+                    + ", accessToken=******]";
         }
     }
 
@@ -139,6 +143,13 @@ public record HubProperties(
      * The embedded database's group commit: a shared checkpoint starts at most once per
      * {@code checkpointInterval}, so at a high rate each one covers more acknowledgements.
      */
+    /**
+     * What customers send back: {@code consumers} of {@code hub.inbound}; how often user id and phone
+     * number links seen on statuses are written ({@code contactLinksInterval}).
+     */
+    public record Conversations(@Min(1) @DefaultValue("4") int consumers, @DefaultValue("1s") Duration contactLinksInterval) {
+    }
+
     public record Store(@DefaultValue("10ms") Duration checkpointInterval) {
     }
 }

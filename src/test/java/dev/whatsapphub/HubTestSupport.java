@@ -33,6 +33,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "hub.clients.other.api-key=other-key", "hub.default-sender=primary",
         "hub.senders.secondary.phone-number-id=100000000000002", "hub.senders.secondary.waba-id=200000000000001",
         "hub.senders.secondary.access-token=sandbox-token-2", "hub.senders.secondary.base-url=http://localhost:${server.port}/sandbox",
+        "hub.senders.secondary.mark-read=true",
         "hub.senders.burst.phone-number-id=100000000000003", "hub.senders.burst.waba-id=200000000000001",
         "hub.senders.burst.access-token=sandbox-token-3", "hub.senders.burst.base-url=http://localhost:${server.port}/sandbox",
         "hub.outbound.transient-retry.initial-delay=50ms", "hub.outbound.transient-retry.max-retries=3",

@@ -16,7 +16,8 @@ import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 public final class BrokerPolicy {
 
     /** The dead-letter queues: they must exist, or the broker drops what it gives up on. */
-    public static final List<String> DEAD_LETTER_QUEUES = List.of("hub.outbound.dlq", "hub.events.dlq", "hub.webhooks.dlq");
+    public static final List<String> DEAD_LETTER_QUEUES = List.of("hub.outbound.dlq", "hub.events.dlq", "hub.webhooks.dlq",
+            "hub.inbound.dlq");
 
     /**
      * How many bytes of messages a lane's consumer holds ahead (about a hundred messages). Only the
@@ -28,7 +29,7 @@ public final class BrokerPolicy {
 
     /** The policy in words, for the start-up log. */
     public static final String SUMMARY = "hub.outbound.# lanes exclusive, 64 KiB prefetch, 1000 redeliveries then hub.outbound.dlq; "
-            + "hub.webhooks and hub.events 10 attempts with backoff then their .dlq; dead-letter queues present";
+            + "hub.webhooks, hub.inbound and hub.events 10 attempts with backoff then their .dlq; dead-letter queues present";
 
     private BrokerPolicy() {
     }
@@ -61,7 +62,17 @@ public final class BrokerPolicy {
                 .setRedeliveryDelay(1000L)
                 .setRedeliveryMultiplier(2)
                 .setDeadLetterAddress(SimpleString.of("hub.webhooks.dlq"))));
-        for (String dlq : List.of("hub.events.dlq", "hub.webhooks.dlq")) {
+        // a customer's message the hub could not store yet (database away): kept trying for about 8 minutes, then kept aside
+        // and a customer's file that could not be downloaded yet (Meta or the network away)
+        for (String queue : List.of("hub.inbound", "hub.inbound.media")) {
+            settings.put(queue, kept(new AddressSettings()
+                    .setMaxDeliveryAttempts(10)
+                    .setRedeliveryDelay(1000L)
+                    .setRedeliveryMultiplier(2)
+                    .setMaxRedeliveryDelay(60_000L)
+                    .setDeadLetterAddress(SimpleString.of("hub.inbound.dlq"))));
+        }
+        for (String dlq : List.of("hub.events.dlq", "hub.webhooks.dlq", "hub.inbound.dlq")) {
             settings.put(dlq, kept(new AddressSettings().setMaxDeliveryAttempts(-1)));
         }
         return settings;
@@ -92,6 +103,8 @@ public final class BrokerPolicy {
                 "an event that keeps failing must be kept, not dropped"));
         all.add(new Requirement("hub.webhooks", "deadLetterAddress", BrokerPolicy::deadLetterAddress, "hub.webhooks.dlq", "hub.webhooks",
                 "a webhook batch that keeps failing must be kept, not dropped"));
+        all.add(new Requirement("hub.inbound", "deadLetterAddress", BrokerPolicy::deadLetterAddress, "hub.inbound.dlq", "hub.inbound",
+                "a customer's message that keeps failing must be kept, not dropped"));
         return all;
     }
 

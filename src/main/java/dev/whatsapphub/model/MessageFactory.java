@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whatsapphub.HubProperties;
 import dev.whatsapphub.HubProperties.Sender;
+import dev.whatsapphub.contact.ContactStore;
 import dev.whatsapphub.templates.TemplateRegistry;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,12 +25,17 @@ public class MessageFactory {
             "location", "idempotency_key", "reply_to", "metadata");
     private static final int MAX_METADATA_CHARS = 4096;
 
+    /** Meta's business-scoped user id: ISO 3166 alpha-2, a period, up to 128 alphanumerics ({@code ENT.} for a parent id). */
+    public static final Pattern USER_ID = Pattern.compile("[A-Z]{2}\\.(ENT\\.)?[A-Za-z0-9]{1,128}");
+
     private final HubProperties properties;
     private final TemplateRegistry templates;
+    private final ContactStore contacts;
 
-    public MessageFactory(HubProperties properties, TemplateRegistry templates) {
+    public MessageFactory(HubProperties properties, TemplateRegistry templates, ContactStore contacts) {
         this.properties = properties;
         this.templates = templates;
+        this.contacts = contacts;
     }
 
     public AcceptedMessage accept(String id, JsonNode request) {
@@ -72,13 +79,27 @@ public class MessageFactory {
             case "reaction" -> ContentRules.reaction(spec, checks);
             default -> ContentRules.location(spec, checks);
         };
+        boolean toUserId = recipient != null && USER_ID.matcher(recipient).matches();
+        if (toUserId && "template".equals(kind) && sender != null) {
+            templates.find(sender.wabaId(), spec.path("name").asText(""), TemplateContent.language(spec))
+                    .filter(t -> "AUTHENTICATION".equalsIgnoreCase(t.category()))
+                    .ifPresent(t -> checks.add("to", "an authentication template cannot go to a user id (Meta answers 131062):"
+                            + " send it to the customer's phone number"));
+        }
         checks.fail();
         String type = "media".equals(kind) ? spec.get("kind").asText() : kind;
         ObjectNode payload = JsonNodeFactory.instance.objectNode()
                 .put("messaging_product", "whatsapp")
-                .put("recipient_type", "individual")
-                .put("to", recipient)
-                .put("type", type);
+                .put("recipient_type", "individual");
+        // a user id goes as Meta's "recipient", unless the hub knows the phone number: then "to", which Meta prefers
+        String knownPhone = toUserId && sender != null
+                ? contacts.byUserId(sender.wabaId(), recipient).map(c -> c.waId()).orElse(null) : null;
+        if (toUserId && knownPhone == null) {
+            payload.put("recipient", recipient);
+        } else {
+            payload.put("to", toUserId ? "+" + knownPhone : recipient);
+        }
+        payload.put("type", type);
         payload.set(type, content);
         if (replyTo != null) {
             payload.putObject("context").put("message_id", replyTo);
@@ -90,9 +111,12 @@ public class MessageFactory {
     }
 
     private String recipient(JsonNode request, Checks checks) {
-        String to = checks.text(request, "to", "to", 64, true);
+        String to = checks.text(request, "to", "to", 140, true);
         if (to == null || to.isEmpty()) {
             return null;
+        }
+        if (USER_ID.matcher(to).matches()) {
+            return to; // a customer known by user id only (a username user): Meta's own id
         }
         try {
             return PhoneNumbers.toE164(to, properties.defaultRegion());

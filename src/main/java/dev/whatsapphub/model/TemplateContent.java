@@ -68,6 +68,15 @@ final class TemplateContent {
         return out;
     }
 
+    /** The language code the request names, or "" when it names none. */
+    static String language(JsonNode spec) {
+        JsonNode language = spec.get("language");
+        if (language != null && language.isObject()) {
+            language = language.get("code");
+        }
+        return language != null && language.isTextual() ? language.asText() : "";
+    }
+
     private static String languageOf(JsonNode spec, Checks checks) {
         JsonNode language = spec.get("language");
         if (language != null && language.isObject()) {

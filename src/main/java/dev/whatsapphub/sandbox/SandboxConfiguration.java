@@ -38,8 +38,18 @@ class SandboxConfiguration {
     }
 
     @Bean
-    SandboxMessages sandboxMessages(SandboxProperties properties, SandboxState state, SandboxWebhooks webhooks) {
-        return new SandboxMessages(properties, state, new SandboxRates(properties), webhooks);
+    SandboxMedia sandboxMedia() {
+        return new SandboxMedia();
+    }
+
+    @Bean
+    SandboxCustomers sandboxCustomers() {
+        return new SandboxCustomers();
+    }
+
+    @Bean
+    SandboxMessages sandboxMessages(SandboxProperties properties, SandboxState state, SandboxWebhooks webhooks, SandboxCustomers customers) {
+        return new SandboxMessages(properties, state, new SandboxRates(properties), webhooks, customers);
     }
 
 }

@@ -2,10 +2,7 @@ package dev.whatsapphub.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.whatsapphub.sandbox.SandboxProperties.PhoneNumber;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -31,10 +28,12 @@ class SandboxControlController {
 
     private final SandboxState state;
     private final SandboxWebhooks webhooks;
+    private final SandboxCustomersController customers;
 
-    SandboxControlController(SandboxState state, SandboxWebhooks webhooks) {
+    SandboxControlController(SandboxState state, SandboxWebhooks webhooks, SandboxCustomersController customers) {
         this.state = state;
         this.webhooks = webhooks;
+        this.customers = customers;
     }
 
     /** {@code {"code": 190, "count": 3}}: the next 3 sends fail with 190; without count, until deleted. */
@@ -53,22 +52,23 @@ class SandboxControlController {
         return ResponseEntity.noContent().build();
     }
 
-    /** A user writes to a business number: the window opens and the hub gets the message webhook. */
+    /**
+     * A user writes a text to a business number (kept from before {@code /sandbox/customers}):
+     * {@code {"phone_number_id": ..., "from": ..., "text": ...}}.
+     */
     @PostMapping("/inbound")
     ResponseEntity<?> inbound(@RequestBody JsonNode body) {
-        PhoneNumber number = state.number(body.path("phone_number_id").asText()).orElse(null);
-        String from = body.path("from").asText("").replaceAll("\\D", "");
-        if (number == null || from.isEmpty()) {
-            return ResponseEntity.badRequest().body(Map.of("error", "'phone_number_id' of a sandbox number and 'from' required"));
+        if (body.path("from").asText("").isEmpty()) {
+            return ResponseEntity.badRequest().body(Map.of("error", "'from' required", "field", "from"));
         }
-        Instant now = Instant.now();
-        state.userWrote(number.id(), from, now);
-        String wamid = "wamid.IN" + Long.toHexString(System.nanoTime());
-        ObjectNode message = JsonNodeFactory.instance.objectNode().put("from", from).put("id", wamid)
-                .put("timestamp", Long.toString(now.getEpochSecond())).put("type", "text");
+        ObjectNode message = JsonNodeFactory.instance.objectNode().put("type", "text");
         message.putObject("text").put("body", body.path("text").asText("Hi"));
-        webhooks.schedule(new SandboxWebhooks.Item(number, "messages", message, from), java.time.Duration.ZERO);
-        return ResponseEntity.ok(Map.of("id", wamid));
+        if (body.hasNonNull("phone_number_id")) {
+            message.put("phone_number_id", body.path("phone_number_id").asText());
+        }
+        ResponseEntity<?> answer = customers.message(body.path("from").asText(), message);
+        return answer.getBody() instanceof Map<?, ?> sent && sent.containsKey("wamid")
+                ? ResponseEntity.ok(Map.of("id", sent.get("wamid"))) : answer;
     }
 
     @PutMapping("/templates/{wabaId}/{name}/{language}")
@@ -90,6 +90,12 @@ class SandboxControlController {
     @GetMapping("/sends")
     List<SandboxState.ReceivedSend> sends(@RequestParam(required = false) String to) {
         return state.sends().stream().filter(s -> to == null || to.replaceAll("\\D", "").equals(s.to())).toList();
+    }
+
+    /** The customer messages businesses marked read. */
+    @GetMapping("/read-receipts")
+    List<SandboxState.ReadReceipt> readReceipts() {
+        return state.readReceipts();
     }
 
     @DeleteMapping("/sends")

@@ -50,12 +50,15 @@ class SandboxGraphController {
     private final SandboxProperties properties;
     private final SandboxState state;
     private final SandboxMessages messages;
+    private final SandboxMedia media;
     private final ObjectMapper mapper;
 
-    SandboxGraphController(SandboxProperties properties, SandboxState state, SandboxMessages messages, ObjectMapper mapper) {
+    SandboxGraphController(SandboxProperties properties, SandboxState state, SandboxMessages messages, SandboxMedia media,
+                           ObjectMapper mapper) {
         this.properties = properties;
         this.state = state;
         this.messages = messages;
+        this.media = media;
         this.mapper = mapper;
     }
 
@@ -116,6 +119,10 @@ class SandboxGraphController {
 
     @GetMapping({"/" + VERSION + "/{id}", "/{id:\\d+}"})
     ResponseEntity<ObjectNode> object(@PathVariable String id, HttpServletRequest request) {
+        Optional<SandboxMedia.File> file = media.find(id);
+        if (file.isPresent()) {
+            return mediaObject(file.get(), request);
+        }
         Optional<PhoneNumber> number = state.number(id);
         if (number.isEmpty()) {
             return GraphErrors.unknownObject("get", id);
@@ -166,6 +173,34 @@ class SandboxGraphController {
                     .replaceQueryParam("after", encode(Math.max(0, from - size))).toUriString());
         }
         return ResponseEntity.ok(page);
+    }
+
+    /** A customer's media as Meta describes it: the URL to fetch (with the same token), type, checksum and size. */
+    private ResponseEntity<ObjectNode> mediaObject(SandboxMedia.File file, HttpServletRequest request) {
+        String token = token(request);
+        if (token == null || !state.tokenFitsWaba(file.wabaId(), token)) {
+            return GraphErrors.of(190, token == null ? "An access token is required" : "The access token is not valid for this media");
+        }
+        String url = ServletUriComponentsBuilder.fromContextPath(request).path("/sandbox/media-files/{id}").buildAndExpand(file.id())
+                .toUriString();
+        return ResponseEntity.ok(JsonNodeFactory.instance.objectNode().put("messaging_product", "whatsapp").put("url", url)
+                .put("mime_type", file.mimeType()).put("sha256", file.sha256Hex()).put("file_size", file.bytes().length)
+                .put("id", file.id()));
+    }
+
+    /** The bytes behind a media URL; like Meta's, the URL needs the business's bearer token. */
+    @GetMapping("/media-files/{id}")
+    ResponseEntity<?> mediaFile(@PathVariable String id, HttpServletRequest request) {
+        Optional<SandboxMedia.File> file = media.find(id);
+        if (file.isEmpty()) {
+            return ResponseEntity.notFound().build();
+        }
+        String token = token(request);
+        if (token == null || !state.tokenFitsWaba(file.get().wabaId(), token)) {
+            return GraphErrors.of(190, "An access token is required to download media");
+        }
+        return ResponseEntity.ok().contentType(org.springframework.http.MediaType.parseMediaType(file.get().mimeType()))
+                .body(file.get().bytes());
     }
 
     /** Every other path or method: Meta answers with a Graph error, never an HTML page. */

@@ -27,12 +27,14 @@ final class SandboxSendRules {
     private SandboxSendRules() {
     }
 
-    static Optional<Refusal> check(JsonNode body, String waId, String wabaId, SandboxState state) {
+    /** {@code recipient}: the phone number (digits) or, with {@code toUserId}, the business-scoped user id sent to. */
+    static Optional<Refusal> check(JsonNode body, String recipient, boolean toUserId, String wabaId, SandboxState state) {
         if (!"whatsapp".equals(body.path("messaging_product").asText())) {
             return refuse(100, "The parameter messaging_product is required and must be 'whatsapp'.");
         }
-        if (waId == null) {
-            return refuse(100, "The parameter to is required and must be a phone number in international format.");
+        if (recipient == null) {
+            return refuse(100, "The parameter to is required and must be a phone number in international format"
+                    + " (or recipient, a business-scoped user id).");
         }
         String type = body.path("type").asText("text").toLowerCase(Locale.ROOT);
         if (!TYPES.contains(type)) {
@@ -44,7 +46,8 @@ final class SandboxSendRules {
         }
         return switch (type) {
             case "text" -> text(content);
-            case "template" -> template(content, wabaId, state);
+            case "template" -> template(content, wabaId, state).or(() -> toUserId ? authenticationToUserId(content, wabaId, state)
+                    : Optional.empty());
             case "reaction" -> content.hasNonNull("message_id") ? Optional.empty()
                     : refuse(131008, "Parameter 'message_id' is mandatory for type 'reaction'");
             case "location" -> content.has("latitude") && content.has("longitude") ? Optional.empty()
@@ -102,6 +105,15 @@ final class SandboxSendRules {
             return refuse(first.code(), first.rule());
         }
         return Optional.empty();
+    }
+
+    /** Meta's one-tap, zero-tap and copy-code templates cannot go to a user id. */
+    private static Optional<Refusal> authenticationToUserId(JsonNode spec, String wabaId, SandboxState state) {
+        JsonNode language = spec.path("language");
+        String code = language.isTextual() ? language.asText() : language.path("code").asText("");
+        return state.template(wabaId, spec.path("name").asText(""), code)
+                .filter(t -> "AUTHENTICATION".equalsIgnoreCase(t.category()))
+                .flatMap(t -> refuse(131062, "Business-scoped User ID (BSUID) recipients are not supported for this message."));
     }
 
     private static Optional<Refusal> refuse(int code, String details) {

@@ -40,6 +40,7 @@ class SandboxState {
     private final Map<String, Instant> lastInbound = new ConcurrentHashMap<>();
     private final Map<String, Fault> faults = new ConcurrentHashMap<>();
     private final ConcurrentLinkedDeque<ReceivedSend> sends = new ConcurrentLinkedDeque<>();
+    private final ConcurrentLinkedDeque<ReadReceipt> readReceipts = new ConcurrentLinkedDeque<>();
     // the deque's size() walks the whole deque
     private final AtomicInteger sendCount = new AtomicInteger();
 
@@ -115,12 +116,13 @@ class SandboxState {
         return Optional.empty();
     }
 
-    void userWrote(String phoneNumberId, String waId, Instant at) {
-        lastInbound.put(phoneNumberId + ":" + waId, at);
+    /** The customer (by user id) wrote to the number: its 24-hour window opens. */
+    void userWrote(String phoneNumberId, String userId, Instant at) {
+        lastInbound.put(phoneNumberId + ":" + userId, at);
     }
 
-    boolean windowOpen(String phoneNumberId, String waId, Instant now) {
-        Instant last = lastInbound.get(phoneNumberId + ":" + waId);
+    boolean windowOpen(String phoneNumberId, String userId, Instant now) {
+        Instant last = lastInbound.get(phoneNumberId + ":" + userId);
         return last != null && Duration.between(last, now).toHours() < 24;
     }
 
@@ -160,6 +162,21 @@ class SandboxState {
     void clearSends() {
         sends.clear();
         sendCount.set(0);
+    }
+
+    /** A business marked a customer's message read ({@code "status": "read"} on the messages edge). */
+    record ReadReceipt(String phoneNumberId, String messageId, Instant at) {
+    }
+
+    void markedRead(ReadReceipt receipt) {
+        readReceipts.addLast(receipt);
+        if (readReceipts.size() > SEND_LOG_SIZE) {
+            readReceipts.pollFirst();
+        }
+    }
+
+    List<ReadReceipt> readReceipts() {
+        return new ArrayList<>(readReceipts);
     }
 
     private static List<ObjectNode> seed(ObjectMapper mapper) {

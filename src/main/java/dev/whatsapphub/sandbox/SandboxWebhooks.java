@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
 class SandboxWebhooks implements AutoCloseable {
 
     /** A status or inbound message for the hub; {@code field} is "statuses" or "messages". */
-    record Item(PhoneNumber number, String field, ObjectNode item, String waId) {
+    record Item(PhoneNumber number, String field, ObjectNode item, SandboxCustomers.Customer customer) {
     }
 
     private static final Logger log = LoggerFactory.getLogger(SandboxWebhooks.class);
@@ -204,11 +204,12 @@ class SandboxWebhooks implements AutoCloseable {
         List<String> seen = new ArrayList<>();
         for (Item i : items) {
             list.add(i.item());
-            boolean failed = "failed".equals(i.item().path("status").asText());
+            String status = i.item().path("status").asText();
+            // since 2026 statuses carry contacts too, except failed ones; a switch keeps the older shape
             boolean wanted = "messages".equals(field) || properties.statuses().includeContacts();
-            if (wanted && !failed && !seen.contains(i.waId())) {
-                seen.add(i.waId());
-                contacts.addObject().put("wa_id", i.waId()).putObject("profile").put("name", "Sandbox User " + i.waId().substring(Math.max(0, i.waId().length() - 4)));
+            if (wanted && !"failed".equals(status) && !seen.contains(i.customer().userId())) {
+                seen.add(i.customer().userId());
+                contacts.add(contact(i.customer(), !"sent".equals(status)));
             }
         }
         if (!contacts.isEmpty()) {
@@ -237,9 +238,41 @@ class SandboxWebhooks implements AutoCloseable {
         return out.toString();
     }
 
-    static JsonNode status(String wamid, String status, String waId, long epochSeconds) {
-        return JSON.objectNode().put("id", wamid).put("status", status).put("timestamp", Long.toString(epochSeconds))
-                .put("recipient_id", waId);
+    /**
+     * A contacts[] entry: the profile, the phone number unless the user has a username (Meta then
+     * leaves it out), the user id always; the username not on {@code sent} statuses.
+     */
+    static ObjectNode contact(SandboxCustomers.Customer customer, boolean withUsername) {
+        ObjectNode contact = JSON.objectNode();
+        String shown = customer.waId() == null ? customer.userId() : customer.waId();
+        ObjectNode profile = contact.putObject("profile").put("name", "Sandbox User " + shown.substring(Math.max(0, shown.length() - 4)));
+        if (customer.username() != null && withUsername) {
+            profile.put("username", customer.username());
+        }
+        if (phoneShown(customer)) {
+            contact.put("wa_id", customer.waId());
+        }
+        return contact.put("user_id", customer.userId());
+    }
+
+    /** Whether webhooks show the customer's phone number: known, and the user has no username. */
+    static boolean phoneShown(SandboxCustomers.Customer customer) {
+        return customer.waId() != null && customer.username() == null;
+    }
+
+    /**
+     * A status item as Meta sends it since May 2026: {@code recipient_user_id} always, except on a
+     * failed phone-number send; {@code recipient_id} when the phone number can be shown.
+     */
+    static JsonNode status(String wamid, String status, SandboxCustomers.Customer customer, boolean toUserId, long epochSeconds) {
+        ObjectNode item = JSON.objectNode().put("id", wamid).put("status", status).put("timestamp", Long.toString(epochSeconds));
+        if (phoneShown(customer) || !toUserId && customer.waId() != null) {
+            item.put("recipient_id", customer.waId());
+        }
+        if (toUserId || !"failed".equals(status)) {
+            item.put("recipient_user_id", customer.userId());
+        }
+        return item;
     }
 
     @Override

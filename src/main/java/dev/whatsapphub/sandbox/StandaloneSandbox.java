@@ -26,7 +26,8 @@ import org.springframework.context.annotation.Import;
         ServletWebServerFactoryAutoConfiguration.class, DispatcherServletAutoConfiguration.class,
         WebMvcAutoConfiguration.class, TaskExecutionAutoConfiguration.class})
 @EnableConfigurationProperties(SandboxProperties.class)
-@Import({SandboxConfiguration.class, SandboxGraphController.class, SandboxTemplateController.class, SandboxControlController.class})
+@Import({SandboxConfiguration.class, SandboxGraphController.class, SandboxTemplateController.class, SandboxControlController.class,
+        SandboxCustomersController.class})
 public class StandaloneSandbox {
 
     public static void main(String[] args) {

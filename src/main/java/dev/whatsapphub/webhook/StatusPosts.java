@@ -2,6 +2,7 @@ package dev.whatsapphub.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.whatsapphub.contact.ContactLinks;
 import dev.whatsapphub.status.StatusRecorder;
 import dev.whatsapphub.status.StatusUpdate;
 import dev.whatsapphub.store.Durability;
@@ -30,11 +31,13 @@ class StatusPosts {
 
     private final ObjectMapper mapper;
     private final StatusRecorder statuses;
+    private final ContactLinks links;
     private final Durability durability;
     private final Counter inline;
     private final Counter queued;
 
-    StatusPosts(ObjectMapper mapper, StatusRecorder statuses, Durability durability, MeterRegistry meters) {
+    StatusPosts(ObjectMapper mapper, StatusRecorder statuses, Durability durability, MeterRegistry meters, ContactLinks links) {
+        this.links = links;
         this.mapper = mapper;
         this.statuses = statuses;
         this.durability = durability;
@@ -49,8 +52,9 @@ class StatusPosts {
      */
     boolean applyIfOnlyStatuses(byte[] body) {
         List<StatusUpdate> updates;
+        List<JsonNode> entries = new ArrayList<>();
         try {
-            updates = onlyStatuses(body);
+            updates = onlyStatuses(body, entries);
         } catch (RuntimeException unreadable) {
             // a bad item, or anything else: the queue's route deals with it, and Meta gets its 200 once the post is on disk there
             updates = null;
@@ -69,11 +73,13 @@ class StatusPosts {
             return false;
         }
         inline.increment();
+        entries.forEach(entry -> entry.path("changes").forEach(change -> links.noted(entry.path("id").asText(),
+                change.path("value").path("contacts"))));
         return true;
     }
 
-    /** The statuses of a post that holds nothing else, or null. */
-    private List<StatusUpdate> onlyStatuses(byte[] body) {
+    /** The statuses of a post that holds nothing else, or null; its entries are added to {@code entries}. */
+    private List<StatusUpdate> onlyStatuses(byte[] body, List<JsonNode> entries) {
         JsonNode post;
         try {
             post = mapper.readTree(body);
@@ -85,6 +91,7 @@ class StatusPosts {
         }
         List<StatusUpdate> updates = new ArrayList<>();
         for (JsonNode entry : post.path("entry")) {
+            entries.add(entry);
             for (JsonNode change : entry.path("changes")) {
                 JsonNode value = change.path("value");
                 if (!"messages".equals(change.path("field").asText()) || value.has("messages") || value.has("errors")) {

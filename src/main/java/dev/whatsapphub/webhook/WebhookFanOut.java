@@ -3,6 +3,8 @@ package dev.whatsapphub.webhook;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.whatsapphub.contact.ContactLinks;
 import dev.whatsapphub.outbound.DeadLetters;
 import dev.whatsapphub.status.StatusRecorder;
 import dev.whatsapphub.store.Durability;
@@ -43,9 +45,11 @@ class WebhookFanOut implements Processor {
 
     private final DeadLetters deadLetters;
     private final Durability durability;
+    private final ContactLinks links;
 
     WebhookFanOut(ObjectMapper mapper, StatusRecorder statuses, MeterRegistry meters, TemplateChanges templateChanges,
-                  DeadLetters deadLetters, Durability durability) {
+                  DeadLetters deadLetters, Durability durability, ContactLinks links) {
+        this.links = links;
         this.deadLetters = deadLetters;
         this.durability = durability;
         this.mapper = mapper;
@@ -67,9 +71,20 @@ class WebhookFanOut implements Processor {
                 if (TemplateChanges.FIELDS.contains(field)) {
                     templateChanges.apply(entry.path("id").asText(), field, value);
                 }
+                if ("user_id_update".equals(field)) {
+                    // a customer's new business-scoped user id: the contacts stage follows it, in order with their messages
+                    for (JsonNode update : value.path("user_id_update")) {
+                        inbound.add(mapper.createObjectNode().put("waba_id", entry.path("id").asText())
+                                .set("user_id_update", update).toString());
+                    }
+                    continue;
+                }
                 if (!"messages".equals(field)) {
                     other.add(change.toString());
                     continue;
+                }
+                if (value.has("statuses")) {
+                    links.noted(entry.path("id").asText(), value.path("contacts"));
                 }
                 for (JsonNode item : value.path("statuses")) {
                     try {
@@ -81,9 +96,10 @@ class WebhookFanOut implements Processor {
                     }
                 }
                 for (JsonNode message : value.path("messages")) {
-                    inbound.add(mapper.createObjectNode().<com.fasterxml.jackson.databind.node.ObjectNode>set("metadata", value.path("metadata"))
-                            .<com.fasterxml.jackson.databind.node.ObjectNode>set("contacts", value.path("contacts"))
-                            .set("message", message).toString());
+                    ObjectNode item = mapper.createObjectNode().put("waba_id", entry.path("id").asText());
+                    item.set("metadata", value.path("metadata").isObject() ? value.path("metadata") : mapper.createObjectNode());
+                    item.set("contacts", value.path("contacts").isArray() ? value.path("contacts") : mapper.createArrayNode());
+                    inbound.add(item.set("message", message).toString());
                 }
                 for (JsonNode error : value.path("errors")) {
                     log.warn("Cloud API reported an error for phone number {}: {}",

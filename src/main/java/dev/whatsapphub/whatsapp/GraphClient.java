@@ -11,7 +11,7 @@ import org.springframework.web.client.RestClient;
 /**
  * The hub's one way to the Graph API: every URL ({base-url}/{api-version}/{node}{edge}) and the
  * sender's bearer token are made here, for the send route as for the side calls (template sync
- * and submission, the sender probe); Meta's error bodies are read by {@link CloudApiError}.
+ * and submission, the sender probe, media download); Meta's error bodies are read by {@link CloudApiError}.
  * Side calls go through a client that never waits forever.
  */
 public final class GraphClient {
@@ -58,6 +58,11 @@ public final class GraphClient {
     /** The templates of the sender's WhatsApp Business Account. */
     public static String templates(Sender sender) {
         return node(sender, sender.wabaId()) + "/message_templates";
+    }
+
+    /** A media object (a customer's image, say): its URL, type, checksum and size. */
+    public static String media(Sender sender, String mediaId) {
+        return node(sender, mediaId);
     }
 
     private static String node(Sender sender, String id) {

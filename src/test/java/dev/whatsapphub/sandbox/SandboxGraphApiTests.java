@@ -133,7 +133,7 @@ class SandboxGraphApiTests extends HubTestSupport {
         }
         assertThat(pages).isEqualTo(4);
         assertThat(first.path("paging").has("previous")).isFalse();
-        assertThat(names).hasSize(13).contains("hello_world/en_US", "order_shipped/es", "appointment_reminder/en_US");
+        assertThat(names).hasSize(14).contains("hello_world/en_US", "order_shipped/es", "appointment_reminder/en_US");
     }
 
     @Test

@@ -89,7 +89,7 @@ class SandboxWebhooksTests {
         start(0);
         ObjectNode status = item("wamid.C/é", "read").item();
 
-        webhooks.schedule(new SandboxWebhooks.Item(number(), "statuses", status, "34612000000"), Duration.ZERO);
+        webhooks.schedule(new SandboxWebhooks.Item(number(), "statuses", status, CUSTOMER), Duration.ZERO);
 
         await().atMost(Duration.ofSeconds(5)).until(() -> bodies.size() == 1);
         String body = bodies.get(0);
@@ -129,12 +129,14 @@ class SandboxWebhooksTests {
                 new SandboxProperties.PairRate(45, Duration.ofSeconds(6)), Duration.ofSeconds(2)));
     }
 
+    private static final SandboxCustomers.Customer CUSTOMER = new SandboxCustomers().byPhone("200000000000001", "34612000000");
+
     private static SandboxProperties.PhoneNumber number() {
         return new SandboxProperties.PhoneNumber("100000000000001", "200000000000001", "+1 555 000 0001", "t", "Sandbox");
     }
 
     private static SandboxWebhooks.Item item(String wamid, String status) {
         ObjectNode item = JsonNodeFactory.instance.objectNode().put("id", wamid).put("status", status).put("timestamp", "1");
-        return new SandboxWebhooks.Item(number(), "statuses", item, "34612000000");
+        return new SandboxWebhooks.Item(number(), "statuses", item, CUSTOMER);
     }
 }

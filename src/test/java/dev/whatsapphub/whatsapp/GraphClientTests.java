@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class GraphClientTests {
 
     private static Sender sender(String baseUrl) {
-        return new Sender("100000000000001", "200000000000001", "+1 555 000 0001", "EAAG-token", URI.create(baseUrl), "v23.0", 80, 0);
+        return new Sender("100000000000001", "200000000000001", "+1 555 000 0001", "EAAG-token", URI.create(baseUrl), "v23.0", 80, 0, false);
     }
 
     @Test

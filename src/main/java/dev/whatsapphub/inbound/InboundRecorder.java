@@ -1,0 +1,165 @@
+package dev.whatsapphub.inbound;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.whatsapphub.HubProperties;
+import dev.whatsapphub.contact.Contact;
+import dev.whatsapphub.contact.ContactStore;
+import dev.whatsapphub.contact.Identity;
+import dev.whatsapphub.media.MediaStore;
+import dev.whatsapphub.store.Durability;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Stores one item of {@code hub.inbound}: a customer's message with its contact, or a
+ * {@code user_id_update}. The contact is learned from the item before the message is stored, and
+ * a system message that says the customer's id or number changed is applied to the contact.
+ */
+@Component
+class InboundRecorder implements Processor {
+
+    /** The exchange header set to true when the wamid was stored before (a webhook delivered twice). */
+    static final String DUPLICATE = "hubInboundDuplicate";
+    static final String CONTACT = "hubContactId";
+    static final String WAMID = "hubWamid";
+    /** Set when the message carries a file: the hub media id to download. */
+    static final String MEDIA = "hubMediaId";
+
+    private static final Logger log = LoggerFactory.getLogger(InboundRecorder.class);
+    private static final Set<String> MEDIA_KINDS = Set.of("image", "video", "audio", "document", "sticker");
+
+    private final ObjectMapper mapper;
+    private final ContactStore contacts;
+    private final InboundStore messages;
+    private final Durability durability;
+    private final MeterRegistry meters;
+    private final MediaStore media;
+    private final Map<String, String> senderByNumber;
+    private final Set<String> markRead;
+
+    InboundRecorder(ObjectMapper mapper, ContactStore contacts, InboundStore messages, Durability durability, MeterRegistry meters,
+                    MediaStore media, HubProperties properties) {
+        this.media = media;
+        this.mapper = mapper;
+        this.contacts = contacts;
+        this.messages = messages;
+        this.durability = durability;
+        this.meters = meters;
+        this.senderByNumber = properties.senders().entrySet().stream()
+                .collect(Collectors.toMap(e -> e.getValue().phoneNumberId(), Map.Entry::getKey, (a, b) -> a));
+        this.markRead = properties.senders().entrySet().stream().filter(e -> e.getValue().markRead()).map(Map.Entry::getKey)
+                .collect(Collectors.toSet());
+    }
+
+    @Override
+    public void process(Exchange exchange) throws JsonProcessingException {
+        JsonNode item = mapper.readTree(exchange.getMessage().getBody(String.class));
+        String wabaId = item.path("waba_id").asText();
+        Instant now = Instant.now();
+        if (item.has("user_id_update")) {
+            JsonNode update = item.path("user_id_update");
+            contacts.changeUserId(wabaId, text(update.path("user_id"), "previous"), text(update.path("user_id"), "current"),
+                    text(update, "wa_id"), now);
+            durability.await();
+            return;
+        }
+        JsonNode message = item.path("message");
+        String wamid = text(message, "id");
+        Optional<Contact> learned = contacts.learn(wabaId, identity(item.path("contacts"), message), now);
+        if (wamid == null || learned.isEmpty()) {
+            meters.counter("hub.inbound.unusable").increment();
+            // the item may hold personal data: name its fields only
+            log.warn("Skipped an inbound message without {} (fields: {})", wamid == null ? "'id'" : "'from_user_id' or 'from'",
+                    String.join(", ", (Iterable<String>) message::fieldNames));
+            exchange.getMessage().setHeader(DUPLICATE, true);
+            return;
+        }
+        Contact contact = learned.get();
+        String type = message.path("type").asText("unknown");
+        if ("system".equals(type)) {
+            contact = applySystemMessage(wabaId, contact, message, now);
+        }
+        String phoneNumberId = item.path("metadata").path("phone_number_id").asText("");
+        boolean stored = messages.insert(new InboundStore.Stored(wamid, phoneNumberId, senderByNumber.get(phoneNumberId), contact.id(),
+                type, contact.profileName(), text(message.path("context"), "id"), sentAt(message), now, message.toString()));
+        if (stored) {
+            meters.counter("hub.inbound.messages", "type", type).increment();
+        }
+        JsonNode file = message.path(type);
+        if (MEDIA_KINDS.contains(type) && file.hasNonNull("id")) {
+            // stored before but still pending: the process died between the rows and the JMS commit, so the download is queued again
+            String mediaId = stored ? media.expect(wamid, type, file.path("id").asText(), phoneNumberId, text(file, "mime_type"))
+                    : media.ofMessage(wamid).filter(m -> "pending".equals(m.state())).map(MediaStore.Media::id).orElse(null);
+            if (mediaId != null) {
+                exchange.getMessage().setHeader(MEDIA, mediaId);
+                exchange.getMessage().setHeader(MediaStore.URL_HEADER, text(file, "url"));
+                exchange.getMessage().setHeader(MediaStore.SHA256_HEADER, text(file, "sha256"));
+            }
+        }
+        exchange.getMessage().setHeader(DUPLICATE, !stored);
+        exchange.getMessage().setHeader(CONTACT, contact.id());
+        exchange.getMessage().setHeader(WAMID, wamid);
+        String sender = senderByNumber.get(phoneNumberId);
+        if (stored && sender != null && markRead.contains(sender)) {
+            exchange.getMessage().setHeader(ReadReceipts.SENDER, sender);
+        }
+        // stored before the JMS commit takes the item off hub.inbound
+        durability.await();
+    }
+
+    /** The customer's own entry of {@code contacts[]} (by user id, then phone number), else the only one. */
+    private static Identity identity(JsonNode contacts, JsonNode message) {
+        String userId = text(message, "from_user_id");
+        String from = text(message, "from");
+        JsonNode own = null;
+        for (JsonNode c : contacts) {
+            if (userId != null && userId.equals(text(c, "user_id")) || userId == null && from != null && from.equals(text(c, "wa_id"))) {
+                own = c;
+            }
+        }
+        if (own == null && contacts.size() == 1) {
+            own = contacts.get(0);
+        }
+        return Identity.of(own, message);
+    }
+
+    /** {@code user_changed_user_id}: the contact takes the new id; a changed number: the contact takes the new number. */
+    private Contact applySystemMessage(String wabaId, Contact contact, JsonNode message, Instant now) {
+        JsonNode system = message.path("system");
+        String kind = system.path("type").asText("");
+        String newUserId = text(system, "user_id");
+        if ("user_changed_user_id".equals(kind) && newUserId != null && !newUserId.equals(contact.userId())) {
+            return contacts.changeUserId(wabaId, contact.userId(), newUserId, null, now);
+        }
+        String newWaId = text(system, "wa_id");
+        if (("user_changed_number".equals(kind) || "customer_changed_number".equals(kind)) && newWaId != null) {
+            return contacts.changeWaId(contact.id(), newWaId);
+        }
+        return contact;
+    }
+
+    private static Instant sentAt(JsonNode message) {
+        String seconds = text(message, "timestamp");
+        try {
+            return seconds == null ? null : Instant.ofEpochSecond(Long.parseLong(seconds));
+        } catch (NumberFormatException | java.time.DateTimeException notSeconds) {
+            return null;
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node == null ? null : node.get(field);
+        return value != null && value.isValueNode() && !value.asText().isBlank() ? value.asText() : null;
+    }
+}

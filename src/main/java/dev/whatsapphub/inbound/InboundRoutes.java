@@ -1,0 +1,50 @@
+package dev.whatsapphub.inbound;
+
+import dev.whatsapphub.HubProperties;
+import dev.whatsapphub.broker.BrokerConfiguration;
+import dev.whatsapphub.media.MediaStore;
+import org.apache.camel.builder.RouteBuilder;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code inbound-record}: takes customers' messages and user id changes off {@code hub.inbound} in
+ * a JMS transaction and stores them with their contact. A failure rolls the item back onto the
+ * queue (the broker's redelivery policy, then {@code hub.inbound.dlq}): nothing Meta delivered is
+ * lost because the database was away.
+ */
+@Component
+class InboundRoutes extends RouteBuilder {
+
+    static final String QUEUE = "hub.inbound";
+
+    private final HubProperties properties;
+    private final InboundRecorder recorder;
+    private final ReadReceipts readReceipts;
+
+    InboundRoutes(HubProperties properties, InboundRecorder recorder, ReadReceipts readReceipts) {
+        this.properties = properties;
+        this.recorder = recorder;
+        this.readReceipts = readReceipts;
+    }
+
+    @Override
+    public void configure() {
+        from(BrokerConfiguration.transactedConsumer(QUEUE, properties.conversations().consumers()))
+                .routeId("inbound-record")
+                .process(recorder)
+                // the file's download is queued in the transaction that stored its message
+                .filter(header(InboundRecorder.MEDIA).isNotNull())
+                    .setBody(header(InboundRecorder.MEDIA))
+                    .to("jms:queue:" + MediaStore.DOWNLOADS)
+                .end()
+                // blue ticks for the customer, off the transaction: a receipt that fails loses nothing
+                .filter(header(ReadReceipts.SENDER).isNotNull())
+                    // the first end() closes the wire tap, the second the filter
+                    .wireTap("direct:inbound-mark-read").end()
+                .end();
+
+        from("direct:inbound-mark-read")
+                .routeId("inbound-mark-read")
+                .process(readReceipts);
+    }
+}
