@@ -145,9 +145,11 @@ public record HubProperties(
      */
     /**
      * What customers send back: {@code consumers} of {@code hub.inbound}; how often user id and phone
-     * number links seen on statuses are written ({@code contactLinksInterval}).
+     * number links seen on statuses are written ({@code contactLinksInterval}); how long before
+     * Meta's 24 hours the hub treats a window as closed ({@code windowMargin}).
      */
-    public record Conversations(@Min(1) @DefaultValue("4") int consumers, @DefaultValue("1s") Duration contactLinksInterval) {
+    public record Conversations(@Min(1) @DefaultValue("4") int consumers, @DefaultValue("1s") Duration contactLinksInterval,
+                                @DefaultValue("10m") Duration windowMargin) {
     }
 
     public record Store(@DefaultValue("10ms") Duration checkpointInterval) {

@@ -52,3 +52,21 @@ CREATE TABLE media_file (
 
 -- A message may go to a business-scoped user id (up to 2 + 1 + 4 + 128 characters), not only to an E.164 number.
 ALTER TABLE hub_message ALTER COLUMN recipient SET DATA TYPE VARCHAR(140);
+
+-- The 24-hour customer service window of each sender and contact: opened by every message the
+-- customer sends (Meta's timestamp), closed early when Meta fails a free-form send with 131047.
+CREATE TABLE customer_window (
+    sender          VARCHAR(64)  NOT NULL,
+    contact_id      VARCHAR(40)  NOT NULL,
+    last_inbound_at TIMESTAMP WITH TIME ZONE NOT NULL,
+    closed_at       TIMESTAMP WITH TIME ZONE,
+    PRIMARY KEY (sender, contact_id)
+);
+
+-- fallback_payload: the template to send instead if Meta finds the window closed (131047);
+-- fallback: why this message is a fallback (window_closed at acceptance, or 131047), and fallback_for
+-- the message it replaces; replaced_by, on the message Meta failed, the fallback sent in its place.
+ALTER TABLE hub_message ADD COLUMN fallback_payload VARCHAR;
+ALTER TABLE hub_message ADD COLUMN fallback VARCHAR(32);
+ALTER TABLE hub_message ADD COLUMN fallback_for VARCHAR(40);
+ALTER TABLE hub_message ADD COLUMN replaced_by VARCHAR(40);

@@ -68,6 +68,18 @@ public abstract class HubTestSupport {
         return "+34612" + String.format("%06d", RECIPIENTS.incrementAndGet());
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    private dev.whatsapphub.inbound.InboundStore inboundStore;
+
+    /** The customer writes a text to the primary number (the sandbox's customer endpoint); returns once the hub stored it. */
+    protected String customerWrites(String customer) {
+        Http.Answer wrote = http.post("/sandbox/customers/" + customer + "/messages", "{\"type\": \"text\", \"text\": {\"body\": \"hi\"}}",
+                Map.of("Content-Type", "application/json"));
+        String wamid = wrote.json().path("wamid").asText();
+        await().atMost(Duration.ofSeconds(20)).until(() -> inboundStore.find(wamid).isPresent());
+        return wamid;
+    }
+
     protected Http.Answer send(String json) {
         return http.post("/api/v1/messages", json, Map.of("X-API-Key", API_KEY, "Content-Type", "application/json"));
     }

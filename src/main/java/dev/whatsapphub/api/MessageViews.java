@@ -32,6 +32,7 @@ class MessageViews {
         view.put("from", m.sender());
         view.put("to", m.recipient());
         view.put("type", m.kind());
+        view.put("content", content(json(m.payload())));
         view.put("wamid", m.wamid());
         view.put("attempts", m.attempts());
         Map<String, Object> timestamps = new LinkedHashMap<>();
@@ -58,9 +59,62 @@ class MessageViews {
             put(doubt, "settled_at", m.inDoubtSettledAt());
             view.put("in_doubt", doubt);
         }
+        if (m.fallback() != null) {
+            // this message is a fallback template: sent because the window was closed (at acceptance, or Meta's 131047)
+            Map<String, Object> fallback = new LinkedHashMap<>();
+            fallback.put("reason", m.fallback());
+            fallback.put("replaces", m.fallbackFor());
+            view.put("fallback_of", fallback);
+        }
+        if (m.fallbackPayload() != null) {
+            view.put("fallback_template", content(json(m.fallbackPayload())));
+        }
+        if (m.replacedBy() != null) {
+            view.put("replaced_by", m.replacedBy());
+        }
         view.put("metadata", json(m.metadata()));
         view.put("history", history(store.history(m.wamid(), m.supersededWamid())));
         return view;
+    }
+
+    /**
+     * What was sent, in short: a template's name, language and parameters, or the type and an
+     * excerpt of the content (the whole payload stays in the database).
+     */
+    static Map<String, Object> content(JsonNode payload) {
+        Map<String, Object> content = new LinkedHashMap<>();
+        if (payload == null) {
+            return content;
+        }
+        String type = payload.path("type").asText();
+        JsonNode body = payload.path(type);
+        content.put("type", type);
+        switch (type) {
+            case "template" -> {
+                content.put("template", body.path("name").asText());
+                content.put("language", body.path("language").path("code").asText());
+                List<String> parameters = new java.util.ArrayList<>();
+                body.path("components").forEach(c -> c.path("parameters").forEach(p -> parameters.add(
+                        p.has("text") ? p.path("text").asText() : p.has("payload") ? p.path("payload").asText() : p.path("type").asText())));
+                content.put("parameters", parameters);
+            }
+            case "text" -> content.put("excerpt", excerpt(body.path("body").asText()));
+            case "interactive" -> content.put("excerpt", excerpt(body.path("body").path("text").asText()));
+            case "location" -> content.put("excerpt", excerpt(body.path("name").asText(body.path("latitude").asText() + ","
+                    + body.path("longitude").asText())));
+            case "reaction" -> content.put("excerpt", body.path("emoji").asText());
+            default -> {
+                content.put("media", body.has("link") ? body.path("link").asText() : body.path("id").asText());
+                if (body.has("caption")) {
+                    content.put("excerpt", excerpt(body.path("caption").asText()));
+                }
+            }
+        }
+        return content;
+    }
+
+    private static String excerpt(String text) {
+        return text.length() <= 80 ? text : text.substring(0, 79) + "…";
     }
 
     private List<Map<String, Object>> history(List<StatusEvent> events) {

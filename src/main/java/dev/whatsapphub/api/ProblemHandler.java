@@ -5,6 +5,7 @@ import dev.whatsapphub.model.InvalidMessageException;
 import dev.whatsapphub.model.TemplatesNotLoadedException;
 import dev.whatsapphub.outbound.MessageIntake;
 import dev.whatsapphub.templates.InvalidTemplateException;
+import dev.whatsapphub.window.WindowClosedException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -49,6 +50,20 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
         problem.setType(ApiProblem.type("templates-not-loaded"));
         problem.setTitle("Templates not loaded yet; nothing was queued");
+        return problemResponse(problem);
+    }
+
+    @ExceptionHandler(WindowClosedException.class)
+    ResponseEntity<ProblemDetail> windowClosed(WindowClosedException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
+        problem.setType(ApiProblem.type("window-closed"));
+        problem.setTitle("The customer's 24-hour window is closed; nothing was queued");
+        if (e.closedAt() != null) {
+            problem.setProperty("window_closed_at", e.closedAt().toString());
+        }
+        if (e.lastCustomerMessageAt() != null) {
+            problem.setProperty("last_customer_message_at", e.lastCustomerMessageAt().toString());
+        }
         return problemResponse(problem);
     }
 

@@ -119,6 +119,15 @@ public class ContactStore {
         for (String table : KEYED_BY_CONTACT) {
             jdbc.update("UPDATE " + table + " SET contact_id = ? WHERE contact_id = ?", kept, dropped);
         }
+        // one window per sender and contact: the later of the two customer messages counts
+        jdbc.update("""
+                UPDATE customer_window SET last_inbound_at = (SELECT MAX(w.last_inbound_at) FROM customer_window w
+                                                              WHERE w.sender = customer_window.sender AND w.contact_id IN (?, ?))
+                WHERE contact_id = ?""", dropped, kept, kept);
+        jdbc.update("""
+                UPDATE customer_window SET contact_id = ? WHERE contact_id = ?
+                AND sender NOT IN (SELECT w.sender FROM customer_window w WHERE w.contact_id = ?)""", kept, dropped, kept);
+        jdbc.update("DELETE FROM customer_window WHERE contact_id = ?", dropped);
         jdbc.update("""
                 UPDATE contact SET first_seen_at = (SELECT MIN(first_seen_at) FROM contact WHERE id IN (?, ?)) WHERE id = ?""",
                 dropped, kept, kept);

@@ -8,6 +8,7 @@ import dev.whatsapphub.contact.Contact;
 import dev.whatsapphub.contact.ContactStore;
 import dev.whatsapphub.contact.Identity;
 import dev.whatsapphub.media.MediaStore;
+import dev.whatsapphub.window.CustomerWindows;
 import dev.whatsapphub.store.Durability;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
@@ -45,12 +46,14 @@ class InboundRecorder implements Processor {
     private final Durability durability;
     private final MeterRegistry meters;
     private final MediaStore media;
+    private final CustomerWindows windows;
     private final Map<String, String> senderByNumber;
     private final Set<String> markRead;
 
     InboundRecorder(ObjectMapper mapper, ContactStore contacts, InboundStore messages, Durability durability, MeterRegistry meters,
-                    MediaStore media, HubProperties properties) {
+                    MediaStore media, CustomerWindows windows, HubProperties properties) {
         this.media = media;
+        this.windows = windows;
         this.mapper = mapper;
         this.contacts = contacts;
         this.messages = messages;
@@ -107,12 +110,17 @@ class InboundRecorder implements Processor {
                 exchange.getMessage().setHeader(MediaStore.SHA256_HEADER, text(file, "sha256"));
             }
         }
+        String alias = senderByNumber.get(phoneNumberId);
+        if (alias != null) {
+            // Meta's window runs from the customer's message as Meta stamped it
+            Instant sent = sentAt(message);
+            windows.customerWrote(alias, contact.id(), sent == null || sent.isAfter(now) ? now : sent);
+        }
         exchange.getMessage().setHeader(DUPLICATE, !stored);
         exchange.getMessage().setHeader(CONTACT, contact.id());
         exchange.getMessage().setHeader(WAMID, wamid);
-        String sender = senderByNumber.get(phoneNumberId);
-        if (stored && sender != null && markRead.contains(sender)) {
-            exchange.getMessage().setHeader(ReadReceipts.SENDER, sender);
+        if (stored && alias != null && markRead.contains(alias)) {
+            exchange.getMessage().setHeader(ReadReceipts.SENDER, alias);
         }
         // stored before the JMS commit takes the item off hub.inbound
         durability.await();

@@ -8,6 +8,7 @@ import dev.whatsapphub.mapping.EventRouter.Routing;
 import dev.whatsapphub.model.AcceptedMessage;
 import dev.whatsapphub.model.FieldError;
 import dev.whatsapphub.model.InvalidMessageException;
+import dev.whatsapphub.window.WindowClosedException;
 import dev.whatsapphub.model.MessageFactory;
 import dev.whatsapphub.outbound.MessageIntake;
 import dev.whatsapphub.store.Durability;
@@ -143,9 +144,11 @@ public class EventIntake {
         List<AcceptedMessage> messages = new ArrayList<>();
         for (Rendered r : rendered) {
             try {
-                messages.add(factory.accept(MessageIds.next(), r.request()));
+                messages.add(intake.windowed(factory.accept(MessageIds.next(), r.request())));
             } catch (InvalidMessageException e) {
                 e.errors().forEach(fe -> errors.add(new FieldError("mapping '" + r.mapping() + "' (" + r.file() + ") message." + fe.field(), fe.rule())));
+            } catch (WindowClosedException closed) {
+                errors.add(new FieldError("mapping '" + r.mapping() + "' (" + r.file() + ") message.to", closed.getMessage()));
             }
         }
         return messages;

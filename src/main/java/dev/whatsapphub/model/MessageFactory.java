@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whatsapphub.HubProperties;
 import dev.whatsapphub.HubProperties.Sender;
 import dev.whatsapphub.contact.ContactStore;
+import dev.whatsapphub.contact.Identity;
 import dev.whatsapphub.templates.TemplateRegistry;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,11 +22,8 @@ public class MessageFactory {
 
     static final List<String> CONTENT_KINDS = List.of("template", "text", "media", "interactive", "reaction", "location");
     private static final Set<String> FIELDS = Set.of("to", "from", "template", "text", "media", "interactive", "reaction",
-            "location", "idempotency_key", "reply_to", "metadata");
+            "location", "idempotency_key", "reply_to", "metadata", "fallback_template", "window_check");
     private static final int MAX_METADATA_CHARS = 4096;
-
-    /** Meta's business-scoped user id: ISO 3166 alpha-2, a period, up to 128 alphanumerics ({@code ENT.} for a parent id). */
-    public static final Pattern USER_ID = Pattern.compile("[A-Z]{2}\\.(ENT\\.)?[A-Za-z0-9]{1,128}");
 
     private final HubProperties properties;
     private final TemplateRegistry templates;
@@ -79,15 +76,24 @@ public class MessageFactory {
             case "reaction" -> ContentRules.reaction(spec, checks);
             default -> ContentRules.location(spec, checks);
         };
-        boolean toUserId = recipient != null && USER_ID.matcher(recipient).matches();
+        boolean toUserId = recipient != null && Identity.USER_ID.matcher(recipient).matches();
         if (toUserId && "template".equals(kind) && sender != null) {
-            templates.find(sender.wabaId(), spec.path("name").asText(""), TemplateContent.language(spec))
-                    .filter(t -> "AUTHENTICATION".equalsIgnoreCase(t.category()))
-                    .ifPresent(t -> checks.add("to", "an authentication template cannot go to a user id (Meta answers 131062):"
-                            + " send it to the customer's phone number"));
+            authenticationToUserId(spec, sender, checks);
         }
+        boolean checkWindow = windowCheck(request, checks);
+        ObjectNode fallback = fallbackTemplate(request, kind, sender, toUserId, checks);
         checks.fail();
         String type = "media".equals(kind) ? spec.get("kind").asText() : kind;
+        ObjectNode payload = payload(id, recipient, toUserId, sender, type, content, replyTo);
+        ObjectNode fallbackPayload = fallback == null ? null : payload(id, recipient, toUserId, sender, "template", fallback, null);
+        return new AcceptedMessage(id, senderAlias, recipient, type, payload,
+                metadata == null || metadata.isNull() ? null : metadata, idempotencyKey, fallbackPayload, null, null,
+                checkWindow && !"template".equals(type));
+    }
+
+    /** The Cloud API body of one message. */
+    private ObjectNode payload(String id, String recipient, boolean toUserId, Sender sender, String type, ObjectNode content,
+                               String replyTo) {
         ObjectNode payload = JsonNodeFactory.instance.objectNode()
                 .put("messaging_product", "whatsapp")
                 .put("recipient_type", "individual");
@@ -106,8 +112,65 @@ public class MessageFactory {
         }
         // Meta echoes this in every status webhook: statuses find their message even before the wamid is stored.
         payload.put("biz_opaque_callback_data", id);
-        return new AcceptedMessage(id, senderAlias, recipient, type, payload,
-                metadata == null || metadata.isNull() ? null : metadata, idempotencyKey);
+        return payload;
+    }
+
+    /**
+     * A message that replaces {@code original} after Meta failed it with 131047: its stored
+     * fallback template, under a new id.
+     */
+    public AcceptedMessage fallbackFor(String id, String originalId, String sender, String recipient, ObjectNode fallbackPayload,
+                                       JsonNode metadata) {
+        ObjectNode payload = fallbackPayload.deepCopy();
+        payload.put("biz_opaque_callback_data", id);
+        return new AcceptedMessage(id, sender, recipient, "template", payload, metadata, "fallback:" + originalId, null, "131047",
+                originalId, false);
+    }
+
+    private void authenticationToUserId(JsonNode template, Sender sender, Checks checks) {
+        templates.find(sender.wabaId(), template.path("name").asText(""), TemplateContent.language(template))
+                .filter(t -> "AUTHENTICATION".equalsIgnoreCase(t.category()))
+                .ifPresent(t -> checks.add("to", "an authentication template cannot go to a user id (Meta answers 131062):"
+                        + " send it to the customer's phone number"));
+    }
+
+    /** {@code window_check}: true unless the client says false (the customer wrote before the hub knew). */
+    private static boolean windowCheck(JsonNode request, Checks checks) {
+        JsonNode value = request.get("window_check");
+        if (value == null || value.isNull()) {
+            return true;
+        }
+        if (!value.isBoolean()) {
+            checks.add("window_check", "must be true or false");
+            return true;
+        }
+        return value.asBoolean();
+    }
+
+    /** {@code fallback_template}: a template (as in {@code template}) to send instead when the window is closed. */
+    private ObjectNode fallbackTemplate(JsonNode request, String kind, Sender sender, boolean toUserId, Checks checks) {
+        JsonNode spec = request.get("fallback_template");
+        if (spec == null || spec.isNull()) {
+            return null;
+        }
+        if ("template".equals(kind)) {
+            checks.add("fallback_template", "is for free-form messages: a template needs no open window");
+            return null;
+        }
+        if (!spec.isObject()) {
+            checks.add("fallback_template", "must be a JSON object, like 'template'");
+            return null;
+        }
+        if (sender == null) {
+            return null;
+        }
+        Checks inner = new Checks();
+        ObjectNode content = TemplateContent.build(spec, sender.wabaId(), templates, inner);
+        if (toUserId) {
+            authenticationToUserId(spec, sender, inner);
+        }
+        inner.errors().forEach(e -> checks.add(e.field().replaceFirst("^template", "fallback_template"), e.rule()));
+        return content;
     }
 
     private String recipient(JsonNode request, Checks checks) {
@@ -115,7 +178,7 @@ public class MessageFactory {
         if (to == null || to.isEmpty()) {
             return null;
         }
-        if (USER_ID.matcher(to).matches()) {
+        if (Identity.USER_ID.matcher(to).matches()) {
             return to; // a customer known by user id only (a username user): Meta's own id
         }
         try {

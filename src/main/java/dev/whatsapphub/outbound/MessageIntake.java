@@ -2,6 +2,8 @@ package dev.whatsapphub.outbound;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whatsapphub.Digests;
+import dev.whatsapphub.HubProperties;
+import dev.whatsapphub.window.WindowCheck;
 import dev.whatsapphub.model.AcceptedMessage;
 import dev.whatsapphub.model.MessageFactory;
 import dev.whatsapphub.store.Durability;
@@ -40,8 +42,13 @@ public class MessageIntake {
     private final MessageStore store;
     private final OutboundQueues queues;
     private final Durability durability;
+    private final WindowCheck windows;
+    private final HubProperties properties;
 
-    public MessageIntake(MessageFactory factory, MessageStore store, OutboundQueues queues, Durability durability) {
+    public MessageIntake(MessageFactory factory, MessageStore store, OutboundQueues queues, Durability durability, WindowCheck windows,
+                         HubProperties properties) {
+        this.windows = windows;
+        this.properties = properties;
         this.factory = factory;
         this.store = store;
         this.queues = queues;
@@ -53,9 +60,17 @@ public class MessageIntake {
      * return the message survives a kill of the process: the caller may answer 202.
      */
     public Intake submit(String client, JsonNode request) {
-        Intake intake = submit(client, request, factory.accept(MessageIds.next(), request));
+        Intake intake = submit(client, request, windowed(factory.accept(MessageIds.next(), request)));
         durability.await();
         return intake;
+    }
+
+    /**
+     * The message as the 24-hour window lets it go: unchanged, with its fallback template instead,
+     * or refused with {@link dev.whatsapphub.window.WindowClosedException}.
+     */
+    public AcceptedMessage windowed(AcceptedMessage message) {
+        return windows.apply(message, properties.senders().get(message.sender()).wabaId());
     }
 
     /**

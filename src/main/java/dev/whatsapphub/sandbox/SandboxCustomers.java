@@ -3,6 +3,7 @@ package dev.whatsapphub.sandbox;
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import dev.whatsapphub.Digests;
+import dev.whatsapphub.contact.Identity;
 import java.math.BigInteger;
 import java.util.Map;
 import java.util.Optional;
@@ -22,7 +23,7 @@ class SandboxCustomers {
     }
 
     /** Meta's format: ISO 3166 alpha-2, a period, up to 128 alphanumerics ({@code ENT.} for a parent id). */
-    static final Pattern USER_ID = Pattern.compile("[A-Z]{2}\\.(ENT\\.)?[A-Za-z0-9]{1,128}");
+    static final Pattern USER_ID = Identity.USER_ID;
 
     private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
 

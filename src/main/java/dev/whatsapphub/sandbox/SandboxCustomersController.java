@@ -107,7 +107,9 @@ class SandboxCustomersController {
         if (!message.hasNonNull("timestamp")) {
             message.put("timestamp", Long.toString(now.getEpochSecond()));
         }
-        state.userWrote(number.id(), who.userId(), now);
+        // the window runs from when the customer sent it, as at Meta (a test may say that was yesterday)
+        Instant sent = Instant.ofEpochSecond(message.path("timestamp").asLong(now.getEpochSecond()));
+        state.userWrote(number.id(), who.userId(), sent.isAfter(now) ? now : sent);
         webhooks.schedule(new SandboxWebhooks.Item(number, "messages", message, who), Duration.ZERO);
         return ResponseEntity.ok(Map.of("wamid", message.path("id").asText(), "user_id", who.userId()));
     }

@@ -40,10 +40,11 @@ public class MessageStore {
         try {
             jdbc.update("""
                     INSERT INTO hub_message (id, client, idempotency_key, request_hash, sender, recipient, kind, payload,
-                                             metadata, status, status_rank, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?)""",
+                                             metadata, status, status_rank, created_at, fallback_payload, fallback, fallback_for)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?)""",
                     m.id(), client, m.idempotencyKey(), requestHash, m.sender(), m.recipient(), m.kind(),
-                    m.payload().toString(), m.metadata() == null ? null : m.metadata().toString(), now());
+                    m.payload().toString(), m.metadata() == null ? null : m.metadata().toString(), now(),
+                    m.fallbackPayload() == null ? null : m.fallbackPayload().toString(), m.fallback(), m.fallbackFor());
             return Optional.empty();
         } catch (DuplicateKeyException sameKey) {
             return Optional.of(jdbc.queryForObject(
@@ -184,6 +185,12 @@ public class MessageStore {
                 rs.getObject("failed_at", OffsetDateTime.class), code,
                 rs.getString("error_title"), rs.getString("error_detail"), rs.getString("superseded_wamid"),
                 rs.getObject("in_doubt_since", OffsetDateTime.class), rs.getString("in_doubt_settled"),
-                rs.getObject("in_doubt_settled_at", OffsetDateTime.class));
+                rs.getObject("in_doubt_settled_at", OffsetDateTime.class), rs.getString("payload"), rs.getString("fallback_payload"),
+                rs.getString("fallback"), rs.getString("fallback_for"), rs.getString("replaced_by"));
+    }
+
+    /** Notes that {@code fallbackId} went in place of {@code id}, which Meta failed; false if another fallback did first. */
+    public boolean replacedBy(String id, String fallbackId) {
+        return jdbc.update("UPDATE hub_message SET replaced_by = ? WHERE id = ? AND replaced_by IS NULL", fallbackId, id) == 1;
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whatsapphub.contact.ContactLinks;
 import dev.whatsapphub.outbound.DeadLetters;
+import dev.whatsapphub.outbound.WindowFallbacks;
 import dev.whatsapphub.status.StatusRecorder;
 import dev.whatsapphub.store.Durability;
 import dev.whatsapphub.status.StatusUpdate;
@@ -46,10 +47,12 @@ class WebhookFanOut implements Processor {
     private final DeadLetters deadLetters;
     private final Durability durability;
     private final ContactLinks links;
+    private final WindowFallbacks fallbacks;
 
     WebhookFanOut(ObjectMapper mapper, StatusRecorder statuses, MeterRegistry meters, TemplateChanges templateChanges,
-                  DeadLetters deadLetters, Durability durability, ContactLinks links) {
+                  DeadLetters deadLetters, Durability durability, ContactLinks links, WindowFallbacks fallbacks) {
         this.links = links;
+        this.fallbacks = fallbacks;
         this.deadLetters = deadLetters;
         this.durability = durability;
         this.mapper = mapper;
@@ -109,7 +112,9 @@ class WebhookFanOut implements Processor {
         }
         statuses.record(updates);
         List<String> failed = updates.stream().filter(u -> "failed".equals(u.status())).map(StatusUpdate::wamid).distinct().toList();
-        exchange.getMessage().setBody(new Items(inbound, other, failed.isEmpty() ? List.of() : deadLetters.fromFailedStatuses(failed)));
+        // a 131047 closes the window, and a message with a fallback template is replaced rather than dead-lettered
+        List<String> dead = failed.isEmpty() ? List.of() : fallbacks.afterFailures(failed);
+        exchange.getMessage().setBody(new Items(inbound, other, dead.isEmpty() ? List.of() : deadLetters.fromFailedStatuses(dead)));
         // the statuses on disk before the JMS commit takes the post off hub.webhooks
         durability.await();
     }

@@ -33,7 +33,7 @@ class SendApiTests extends HubTestSupport {
     @Test
     void metadataComesBackWithTheMessage() {
         Http.Answer answer = send("""
-                {"to": "%s", "text": {"body": "hi"}, "metadata": {"order": "A-1"}}""".formatted(newRecipient()));
+                {"to": "%s", "template": {"name": "hello_world", "language": "en_US"}, "metadata": {"order": "A-1"}}""".formatted(newRecipient()));
 
         assertThat(message(answer.json().path("id").asText()).path("metadata").path("order").asText()).isEqualTo("A-1");
     }
@@ -199,9 +199,11 @@ class SendApiTests extends HubTestSupport {
 
     @Test
     void sameIdempotencyKeyWithAnotherMessageIsAConflict() {
-        send("{\"to\": \"%s\", \"idempotency_key\": \"k-1\", \"text\": {\"body\": \"one\"}}".formatted(newRecipient()));
+        send("{\"to\": \"%s\", \"idempotency_key\": \"k-1\", \"template\": {\"name\": \"hello_world\", \"language\": \"en_US\"}}"
+                .formatted(newRecipient()));
 
-        Http.Answer other = send("{\"to\": \"%s\", \"idempotency_key\": \"k-1\", \"text\": {\"body\": \"two\"}}".formatted(newRecipient()));
+        Http.Answer other = send("{\"to\": \"%s\", \"idempotency_key\": \"k-1\", \"template\": {\"name\": \"hello_world\", \"language\": \"en_US\"}}"
+                .formatted(newRecipient()));
 
         assertProblem(other, 422, null);
         assertThat(other.json().path("detail").asText()).contains("k-1");

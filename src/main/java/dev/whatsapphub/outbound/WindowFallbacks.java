@@ -1,0 +1,90 @@
+package dev.whatsapphub.outbound;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.whatsapphub.HubProperties;
+import dev.whatsapphub.model.AcceptedMessage;
+import dev.whatsapphub.model.MessageFactory;
+import dev.whatsapphub.model.MessageIds;
+import dev.whatsapphub.store.MessageStore;
+import dev.whatsapphub.store.StoredMessage;
+import dev.whatsapphub.window.CustomerWindows;
+import dev.whatsapphub.window.WindowCheck;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.stereotype.Component;
+
+/**
+ * What follows when Meta fails a free-form send with 131047 (the 24-hour window was closed after
+ * all): the window of that sender and contact is closed, and a message given a fallback template
+ * is replaced by a new message carrying it (its own id, {@code fallback_for} the first, the same
+ * client and metadata) instead of failing into the dead-letter queue.
+ */
+@Component
+public class WindowFallbacks {
+
+    private final MessageStore store;
+    private final MessageFactory factory;
+    private final MessageIntake intake;
+    private final CustomerWindows windows;
+    private final WindowCheck check;
+    private final HubProperties properties;
+    private final ObjectMapper mapper;
+
+    WindowFallbacks(MessageStore store, MessageFactory factory, MessageIntake intake, CustomerWindows windows, WindowCheck check,
+                    HubProperties properties, ObjectMapper mapper) {
+        this.store = store;
+        this.factory = factory;
+        this.intake = intake;
+        this.windows = windows;
+        this.check = check;
+        this.properties = properties;
+        this.mapper = mapper;
+    }
+
+    /**
+     * For the wamids a {@code failed} status has just failed: applies 131047's consequences and
+     * returns the wamids whose messages still go to the dead-letter queue. The caller awaits
+     * durability before it acknowledges the webhook, so a crash replays all of this (the fallback's
+     * idempotency key keeps it one message).
+     */
+    public List<String> afterFailures(List<String> wamids) {
+        List<String> deadLetters = new ArrayList<>();
+        for (MessageStore.Failed failed : store.failedByWamid(wamids)) {
+            if (failed.code() != 131047) {
+                deadLetters.add(failed.wamid());
+                continue;
+            }
+            StoredMessage message = store.find(failed.id()).orElseThrow();
+            var sender = properties.senders().get(message.sender());
+            if (sender != null) {
+                check.contact(sender.wabaId(), message.recipient()).ifPresent(c -> windows.metaClosed(message.sender(), c.id(), Instant.now()));
+            }
+            if (message.fallbackPayload() == null) {
+                deadLetters.add(failed.wamid());
+                continue;
+            }
+            ObjectNode stored = (ObjectNode) json(message.fallbackPayload());
+            AcceptedMessage fallback = factory.fallbackFor(MessageIds.next(), message.id(), message.sender(), message.recipient(), stored,
+                    json(message.metadata()));
+            // the stored fallback is the request: a replay of this webhook finds the first fallback by its key, and sends nothing more
+            MessageIntake.Intake sent = intake.submit(message.client(), stored, fallback);
+            store.replacedBy(message.id(), sent.id());
+        }
+        return deadLetters;
+    }
+
+    private JsonNode json(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a stored payload is not JSON", e);
+        }
+    }
+}
