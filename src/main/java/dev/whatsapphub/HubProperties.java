@@ -9,6 +9,7 @@ import jakarta.validation.constraints.Pattern;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -149,7 +150,19 @@ public record HubProperties(
      * Meta's 24 hours the hub treats a window as closed ({@code windowMargin}).
      */
     public record Conversations(@Min(1) @DefaultValue("4") int consumers, @DefaultValue("1s") Duration contactLinksInterval,
-                                @DefaultValue("10m") Duration windowMargin) {
+                                @DefaultValue("10m") Duration windowMargin, @Valid @DefaultValue OptOut optOut) {
+    }
+
+    /**
+     * Words a customer sends alone to stop or resume messages of {@code category} from a sender
+     * (matched ignoring case, accents and surrounding punctuation).
+     */
+    public record OptOut(
+            @DefaultValue({"STOP", "STOPP", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "BAJA", "PARAR", "ARRET", "ARRÊT", "DESABONNER",
+                    "ABMELDEN", "SAIR", "CANCELAR"}) List<String> keywords,
+            @DefaultValue({"START", "UNSTOP", "SUBSCRIBE", "ALTA", "REANUDAR", "ANMELDEN", "VOLTAR"}) List<String> optInKeywords,
+            @Pattern(regexp = "marketing|utility|all", message = "must be marketing, utility or all") @DefaultValue("marketing")
+            String category) {
     }
 
     public record Store(@DefaultValue("10ms") Duration checkpointInterval) {

@@ -5,6 +5,7 @@ import dev.whatsapphub.model.InvalidMessageException;
 import dev.whatsapphub.model.TemplatesNotLoadedException;
 import dev.whatsapphub.outbound.MessageIntake;
 import dev.whatsapphub.templates.InvalidTemplateException;
+import dev.whatsapphub.consent.OptedOutException;
 import dev.whatsapphub.window.WindowClosedException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -64,6 +65,16 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         if (e.lastCustomerMessageAt() != null) {
             problem.setProperty("last_customer_message_at", e.lastCustomerMessageAt().toString());
         }
+        return problemResponse(problem);
+    }
+
+    @ExceptionHandler(OptedOutException.class)
+    ResponseEntity<ProblemDetail> optedOut(OptedOutException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
+        problem.setType(ApiProblem.type("opted-out"));
+        problem.setTitle("The customer opted out of this kind of message; nothing was queued");
+        problem.setProperty("opted_out_at", e.optedOutAt().toString());
+        problem.setProperty("opted_out_by", e.source());
         return problemResponse(problem);
     }
 

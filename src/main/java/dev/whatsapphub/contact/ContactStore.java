@@ -128,6 +128,15 @@ public class ContactStore {
                 UPDATE customer_window SET contact_id = ? WHERE contact_id = ?
                 AND sender NOT IN (SELECT w.sender FROM customer_window w WHERE w.contact_id = ?)""", kept, dropped, kept);
         jdbc.update("DELETE FROM customer_window WHERE contact_id = ?", dropped);
+        // one consent per sender and category: the later change counts
+        jdbc.update("""
+                DELETE FROM contact_consent WHERE contact_id = ? AND EXISTS (SELECT 1 FROM contact_consent k WHERE k.contact_id = ?
+                  AND k.sender = contact_consent.sender AND k.category = contact_consent.category AND k.changed_at >= contact_consent.changed_at)""",
+                dropped, kept);
+        jdbc.update("""
+                DELETE FROM contact_consent WHERE contact_id = ? AND EXISTS (SELECT 1 FROM contact_consent d WHERE d.contact_id = ?
+                  AND d.sender = contact_consent.sender AND d.category = contact_consent.category)""", kept, dropped);
+        jdbc.update("UPDATE contact_consent SET contact_id = ? WHERE contact_id = ?", kept, dropped);
         jdbc.update("""
                 UPDATE contact SET first_seen_at = (SELECT MIN(first_seen_at) FROM contact WHERE id IN (?, ?)) WHERE id = ?""",
                 dropped, kept, kept);
@@ -135,10 +144,15 @@ public class ContactStore {
     }
 
     /** Tables with a contact_id column, which a merge re-points. */
-    private static final List<String> KEYED_BY_CONTACT = List.of("inbound_message");
+    private static final List<String> KEYED_BY_CONTACT = List.of("inbound_message", "contact_consent_event");
 
     public Optional<Contact> find(String id) {
         return jdbc.query("SELECT * FROM contact WHERE id = ?", ContactStore::row, id).stream().findFirst();
+    }
+
+    /** The contact a send's recipient names in the account (an E.164 number or a user id), if the hub knows it. */
+    public Optional<Contact> byRecipient(String wabaId, String recipient) {
+        return Identity.USER_ID.matcher(recipient).matches() ? byUserId(wabaId, recipient) : byWaId(wabaId, recipient.replaceAll("\\D", ""));
     }
 
     public Optional<Contact> byUserId(String wabaId, String userId) {

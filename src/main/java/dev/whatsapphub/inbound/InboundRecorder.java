@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.whatsapphub.HubProperties;
+import dev.whatsapphub.consent.OptOuts;
 import dev.whatsapphub.contact.Contact;
 import dev.whatsapphub.contact.ContactStore;
 import dev.whatsapphub.contact.Identity;
@@ -47,12 +48,14 @@ class InboundRecorder implements Processor {
     private final MeterRegistry meters;
     private final MediaStore media;
     private final CustomerWindows windows;
+    private final OptOuts optOuts;
     private final Map<String, String> senderByNumber;
     private final Set<String> markRead;
 
     InboundRecorder(ObjectMapper mapper, ContactStore contacts, InboundStore messages, Durability durability, MeterRegistry meters,
-                    MediaStore media, CustomerWindows windows, HubProperties properties) {
+                    MediaStore media, CustomerWindows windows, OptOuts optOuts, HubProperties properties) {
         this.media = media;
+        this.optOuts = optOuts;
         this.windows = windows;
         this.mapper = mapper;
         this.contacts = contacts;
@@ -74,6 +77,11 @@ class InboundRecorder implements Processor {
             JsonNode update = item.path("user_id_update");
             contacts.changeUserId(wabaId, text(update.path("user_id"), "previous"), text(update.path("user_id"), "current"),
                     text(update, "wa_id"), now);
+            durability.await();
+            return;
+        }
+        if (item.has("user_preference")) {
+            recordPreference(wabaId, item, now);
             durability.await();
             return;
         }
@@ -114,7 +122,9 @@ class InboundRecorder implements Processor {
         if (alias != null) {
             // Meta's window runs from the customer's message as Meta stamped it
             Instant sent = sentAt(message);
-            windows.customerWrote(alias, contact.id(), sent == null || sent.isAfter(now) ? now : sent);
+            Instant at = sent == null || sent.isAfter(now) ? now : sent;
+            windows.customerWrote(alias, contact.id(), at);
+            optOuts.fromMessage(alias, contact.id(), message, at);
         }
         exchange.getMessage().setHeader(DUPLICATE, !stored);
         exchange.getMessage().setHeader(CONTACT, contact.id());
@@ -124,6 +134,22 @@ class InboundRecorder implements Processor {
         }
         // stored before the JMS commit takes the item off hub.inbound
         durability.await();
+    }
+
+    /** Meta's {@code user_preferences} item: the customer stopped or resumed marketing from the number. */
+    private void recordPreference(String wabaId, JsonNode item, Instant now) {
+        JsonNode preference = item.path("user_preference");
+        String alias = senderByNumber.get(item.path("metadata").path("phone_number_id").asText(""));
+        Optional<Contact> contact = contacts.learn(wabaId, new Identity(text(preference, "user_id"), null, text(preference, "wa_id"),
+                null, null), now);
+        if (alias == null || contact.isEmpty()) {
+            meters.counter("hub.inbound.unusable").increment();
+            log.warn("Skipped a user_preferences item for {} (fields: {})", alias == null ? "a number that is not a sender" : "no customer id",
+                    String.join(", ", (Iterable<String>) preference::fieldNames));
+            return;
+        }
+        Instant at = Optional.ofNullable(sentAt(preference)).filter(t -> !t.isAfter(now)).orElse(now);
+        optOuts.fromUserPreference(alias, contact.get().id(), preference, at);
     }
 
     /** The customer's own entry of {@code contacts[]} (by user id, then phone number), else the only one. */

@@ -8,6 +8,7 @@ import dev.whatsapphub.mapping.EventRouter.Routing;
 import dev.whatsapphub.model.AcceptedMessage;
 import dev.whatsapphub.model.FieldError;
 import dev.whatsapphub.model.InvalidMessageException;
+import dev.whatsapphub.consent.OptedOutException;
 import dev.whatsapphub.window.WindowClosedException;
 import dev.whatsapphub.model.MessageFactory;
 import dev.whatsapphub.outbound.MessageIntake;
@@ -144,11 +145,11 @@ public class EventIntake {
         List<AcceptedMessage> messages = new ArrayList<>();
         for (Rendered r : rendered) {
             try {
-                messages.add(intake.windowed(factory.accept(MessageIds.next(), r.request())));
+                messages.add(intake.admitted(factory.accept(MessageIds.next(), r.request())));
             } catch (InvalidMessageException e) {
                 e.errors().forEach(fe -> errors.add(new FieldError("mapping '" + r.mapping() + "' (" + r.file() + ") message." + fe.field(), fe.rule())));
-            } catch (WindowClosedException closed) {
-                errors.add(new FieldError("mapping '" + r.mapping() + "' (" + r.file() + ") message.to", closed.getMessage()));
+            } catch (WindowClosedException | OptedOutException refused) {
+                errors.add(new FieldError("mapping '" + r.mapping() + "' (" + r.file() + ") message.to", refused.getMessage()));
             }
         }
         return messages;

@@ -3,6 +3,7 @@ package dev.whatsapphub.outbound;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whatsapphub.Digests;
 import dev.whatsapphub.HubProperties;
+import dev.whatsapphub.consent.ConsentCheck;
 import dev.whatsapphub.window.WindowCheck;
 import dev.whatsapphub.model.AcceptedMessage;
 import dev.whatsapphub.model.MessageFactory;
@@ -43,11 +44,13 @@ public class MessageIntake {
     private final OutboundQueues queues;
     private final Durability durability;
     private final WindowCheck windows;
+    private final ConsentCheck consent;
     private final HubProperties properties;
 
     public MessageIntake(MessageFactory factory, MessageStore store, OutboundQueues queues, Durability durability, WindowCheck windows,
-                         HubProperties properties) {
+                         ConsentCheck consent, HubProperties properties) {
         this.windows = windows;
+        this.consent = consent;
         this.properties = properties;
         this.factory = factory;
         this.store = store;
@@ -60,17 +63,21 @@ public class MessageIntake {
      * return the message survives a kill of the process: the caller may answer 202.
      */
     public Intake submit(String client, JsonNode request) {
-        Intake intake = submit(client, request, windowed(factory.accept(MessageIds.next(), request)));
+        Intake intake = submit(client, request, admitted(factory.accept(MessageIds.next(), request)));
         durability.await();
         return intake;
     }
 
     /**
-     * The message as the 24-hour window lets it go: unchanged, with its fallback template instead,
-     * or refused with {@link dev.whatsapphub.window.WindowClosedException}.
+     * The message as the customer's window and consent let it go: unchanged, or with its fallback
+     * template instead; refused with {@link dev.whatsapphub.window.WindowClosedException} or
+     * {@link dev.whatsapphub.consent.OptedOutException}.
      */
-    public AcceptedMessage windowed(AcceptedMessage message) {
-        return windows.apply(message, properties.senders().get(message.sender()).wabaId());
+    public AcceptedMessage admitted(AcceptedMessage message) {
+        String wabaId = properties.senders().get(message.sender()).wabaId();
+        AcceptedMessage going = windows.apply(message, wabaId);
+        consent.check(going, wabaId);
+        return going;
     }
 
     /**

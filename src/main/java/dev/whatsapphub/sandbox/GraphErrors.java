@@ -32,6 +32,7 @@ final class GraphErrors {
             Map.entry(131026, new Kind(400, "OAuthException", "Message undeliverable")),
             Map.entry(131031, new Kind(403, "OAuthException", "Account has been locked")),
             Map.entry(131047, new Kind(400, "OAuthException", "Re-engagement message")),
+            Map.entry(131050, new Kind(400, "OAuthException", "Unable to deliver the message: the recipient stopped marketing messages")),
             Map.entry(131056, new Kind(400, "OAuthException", "(Business Account, Consumer Account) pair rate limit hit")),
             Map.entry(131062, new Kind(400, "OAuthException", "Business-scoped User ID (BSUID) recipients are not supported for this message")),
             Map.entry(131057, new Kind(500, "OAuthException", "Account in maintenance mode")),

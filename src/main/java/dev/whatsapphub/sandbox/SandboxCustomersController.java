@@ -114,6 +114,45 @@ class SandboxCustomersController {
         return ResponseEntity.ok(Map.of("wamid", message.path("id").asText(), "user_id", who.userId()));
     }
 
+    /**
+     * The customer stops ({@code {"value": "stop"}}) or resumes ({@code "resume"}) marketing messages
+     * from a number, as in WhatsApp's chat menu: Meta's {@code user_preferences} webhook follows,
+     * and marketing templates to them fail with 131050 until they resume.
+     */
+    @PostMapping("/{customer}/preferences")
+    ResponseEntity<?> preferences(@PathVariable String customer, @RequestBody JsonNode body) {
+        PhoneNumber number = state.number(body.path("phone_number_id").asText(properties.phoneNumbers().get(0).id())).orElse(null);
+        if (number == null) {
+            return refuse("phone_number_id", "must be one of the sandbox's numbers");
+        }
+        SandboxCustomers.Customer who = customers.find(number.wabaId(), customer).orElse(null);
+        if (who == null) {
+            return refuse("customer", "must be a phone number in international format or a user id");
+        }
+        String value = body.path("value").asText("");
+        if (!value.equals("stop") && !value.equals("resume")) {
+            return refuse("value", "must be stop or resume");
+        }
+        state.marketing(number.id(), who.userId(), value.equals("stop"));
+        ObjectNode change = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("messaging_product", "whatsapp");
+        change.putObject("metadata").put("display_phone_number", number.displayNumber().replaceAll("\\D", ""))
+                .put("phone_number_id", number.id());
+        change.putArray("contacts").add(SandboxWebhooks.contact(who, true));
+        ObjectNode preference = change.putArray("user_preferences").addObject();
+        if (SandboxWebhooks.phoneShown(who)) {
+            preference.put("wa_id", who.waId());
+        }
+        preference.put("user_id", who.userId())
+                .put("detail", value.equals("stop") ? "User requested to stop marketing messages" : "User requested to resume marketing messages")
+                .put("category", "marketing_messages").put("value", value)
+                .put("timestamp", Instant.now().getEpochSecond());
+        // "webhook": false: Meta's webhook is lost, so only its 131050 on the next marketing send tells the hub
+        if (body.path("webhook").asBoolean(true)) {
+            webhooks.postChange(number.wabaId(), "user_preferences", change);
+        }
+        return ResponseEntity.ok(Map.of("user_id", who.userId(), "value", value));
+    }
+
     private static ResponseEntity<?> refuse(String field, String rule) {
         return ResponseEntity.badRequest().body(Map.of("error", field + " " + rule, "field", field));
     }

@@ -106,6 +106,12 @@ class SandboxMessages {
                     customer, properties.statuses().sent());
             return;
         }
+        if ("template".equals(type) && state.marketingStopped(number.id(), customer.userId()) && marketing(number, body)) {
+            schedule(number, failed(wamid, customer, toUserId, callback, now, 131050,
+                    "Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business."),
+                    customer, properties.statuses().sent());
+            return;
+        }
         if (recipient == SandboxRecipients.NOT_ON_WHATSAPP) {
             schedule(number, failed(wamid, customer, toUserId, callback, now, 131026, "Message Undeliverable."), customer,
                     properties.statuses().sent());
@@ -131,6 +137,14 @@ class SandboxMessages {
             }
             schedule(number, item, customer, delay);
         }
+    }
+
+    private boolean marketing(PhoneNumber number, JsonNode body) {
+        JsonNode template = body.path("template");
+        JsonNode language = template.path("language");
+        String code = language.isTextual() ? language.asText() : language.path("code").asText("");
+        return state.template(number.wabaId(), template.path("name").asText(""), code)
+                .filter(t -> "MARKETING".equalsIgnoreCase(t.category())).isPresent();
     }
 
     private ObjectNode failed(String wamid, SandboxCustomers.Customer customer, boolean toUserId, String callback, Instant now, int code,

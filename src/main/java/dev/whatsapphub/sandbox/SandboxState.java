@@ -38,6 +38,7 @@ class SandboxState {
     private final Map<String, PhoneNumber> numbers = new LinkedHashMap<>();
     private final Map<String, List<ObjectNode>> templatesByWaba = new ConcurrentHashMap<>();
     private final Map<String, Instant> lastInbound = new ConcurrentHashMap<>();
+    private final java.util.Set<String> marketingStopped = ConcurrentHashMap.newKeySet();
     private final Map<String, Fault> faults = new ConcurrentHashMap<>();
     private final ConcurrentLinkedDeque<ReceivedSend> sends = new ConcurrentLinkedDeque<>();
     private final ConcurrentLinkedDeque<ReadReceipt> readReceipts = new ConcurrentLinkedDeque<>();
@@ -114,6 +115,19 @@ class SandboxState {
             }
         }
         return Optional.empty();
+    }
+
+    /** The customer (by user id) stopped, or resumed, marketing messages from the number. */
+    void marketing(String phoneNumberId, String userId, boolean stopped) {
+        if (stopped) {
+            marketingStopped.add(phoneNumberId + ":" + userId);
+        } else {
+            marketingStopped.remove(phoneNumberId + ":" + userId);
+        }
+    }
+
+    boolean marketingStopped(String phoneNumberId, String userId) {
+        return marketingStopped.contains(phoneNumberId + ":" + userId);
     }
 
     /** The customer (by user id) wrote to the number: its 24-hour window opens. */

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whatsapphub.contact.ContactLinks;
 import dev.whatsapphub.outbound.DeadLetters;
-import dev.whatsapphub.outbound.WindowFallbacks;
+import dev.whatsapphub.outbound.MetaFailures;
 import dev.whatsapphub.status.StatusRecorder;
 import dev.whatsapphub.store.Durability;
 import dev.whatsapphub.status.StatusUpdate;
@@ -47,10 +47,10 @@ class WebhookFanOut implements Processor {
     private final DeadLetters deadLetters;
     private final Durability durability;
     private final ContactLinks links;
-    private final WindowFallbacks fallbacks;
+    private final MetaFailures fallbacks;
 
     WebhookFanOut(ObjectMapper mapper, StatusRecorder statuses, MeterRegistry meters, TemplateChanges templateChanges,
-                  DeadLetters deadLetters, Durability durability, ContactLinks links, WindowFallbacks fallbacks) {
+                  DeadLetters deadLetters, Durability durability, ContactLinks links, MetaFailures fallbacks) {
         this.links = links;
         this.fallbacks = fallbacks;
         this.deadLetters = deadLetters;
@@ -73,6 +73,15 @@ class WebhookFanOut implements Processor {
                 String field = change.path("field").asText();
                 if (TemplateChanges.FIELDS.contains(field)) {
                     templateChanges.apply(entry.path("id").asText(), field, value);
+                }
+                if ("user_preferences".equals(field)) {
+                    // a customer stopped or resumed marketing: the consent stage records it, in order with their messages
+                    for (JsonNode preference : value.path("user_preferences")) {
+                        ObjectNode item = mapper.createObjectNode().put("waba_id", entry.path("id").asText());
+                        item.set("metadata", value.path("metadata").isObject() ? value.path("metadata") : mapper.createObjectNode());
+                        inbound.add(item.set("user_preference", preference).toString());
+                    }
+                    continue;
                 }
                 if ("user_id_update".equals(field)) {
                     // a customer's new business-scoped user id: the contacts stage follows it, in order with their messages

@@ -1,8 +1,6 @@
 package dev.whatsapphub.window;
 
-import dev.whatsapphub.contact.Contact;
 import dev.whatsapphub.contact.ContactStore;
-import dev.whatsapphub.contact.Identity;
 import dev.whatsapphub.model.AcceptedMessage;
 import java.time.Instant;
 import java.util.Optional;
@@ -18,12 +16,6 @@ public class WindowCheck {
     public WindowCheck(ContactStore contacts, CustomerWindows windows) {
         this.contacts = contacts;
         this.windows = windows;
-    }
-
-    /** The contact a send's recipient (E.164 number or user id) names in the account, if the hub knows it. */
-    public Optional<Contact> contact(String wabaId, String recipient) {
-        return Identity.USER_ID.matcher(recipient).matches() ? contacts.byUserId(wabaId, recipient)
-                : contacts.byWaId(wabaId, recipient.replaceAll("\\D", ""));
     }
 
     /**
@@ -46,7 +38,7 @@ public class WindowCheck {
 
     /** Empty when the window is open; else why not, as a problem for the client. */
     public Optional<WindowClosedException> closed(String sender, String wabaId, String recipient, Instant now) {
-        Optional<CustomerWindows.Window> window = contact(wabaId, recipient).flatMap(c -> windows.of(sender, c.id()));
+        Optional<CustomerWindows.Window> window = contacts.byRecipient(wabaId, recipient).flatMap(c -> windows.of(sender, c.id()));
         String remedy = ": a free-form message needs the customer's message of the last 24 hours. Send an approved template,"
                 + " give fallback_template to send instead, or \"window_check\": false if the customer wrote before the hub was deployed";
         if (window.isEmpty() || window.get().lastInboundAt().equals(Instant.EPOCH)) {

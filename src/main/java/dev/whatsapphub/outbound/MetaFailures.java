@@ -5,42 +5,46 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whatsapphub.HubProperties;
+import dev.whatsapphub.consent.OptOuts;
+import dev.whatsapphub.contact.ContactStore;
 import dev.whatsapphub.model.AcceptedMessage;
 import dev.whatsapphub.model.MessageFactory;
 import dev.whatsapphub.model.MessageIds;
 import dev.whatsapphub.store.MessageStore;
 import dev.whatsapphub.store.StoredMessage;
 import dev.whatsapphub.window.CustomerWindows;
-import dev.whatsapphub.window.WindowCheck;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.stereotype.Component;
 
 /**
- * What follows when Meta fails a free-form send with 131047 (the 24-hour window was closed after
- * all): the window of that sender and contact is closed, and a message given a fallback template
- * is replaced by a new message carrying it (its own id, {@code fallback_for} the first, the same
- * client and metadata) instead of failing into the dead-letter queue.
+ * What follows when Meta fails a send after accepting it. 131047 (the 24-hour window was closed
+ * after all): the window of that sender and contact is closed, and a message given a fallback
+ * template is replaced by a new message carrying it (its own id, {@code fallback_for} the first,
+ * the same client and metadata) instead of failing into the dead-letter queue. 131050 (the
+ * customer stopped marketing at Meta's end): the contact is opted out of marketing.
  */
 @Component
-public class WindowFallbacks {
+public class MetaFailures {
 
     private final MessageStore store;
     private final MessageFactory factory;
     private final MessageIntake intake;
     private final CustomerWindows windows;
-    private final WindowCheck check;
+    private final ContactStore contacts;
+    private final OptOuts optOuts;
     private final HubProperties properties;
     private final ObjectMapper mapper;
 
-    WindowFallbacks(MessageStore store, MessageFactory factory, MessageIntake intake, CustomerWindows windows, WindowCheck check,
-                    HubProperties properties, ObjectMapper mapper) {
+    MetaFailures(MessageStore store, MessageFactory factory, MessageIntake intake, CustomerWindows windows, ContactStore contacts,
+                 OptOuts optOuts, HubProperties properties, ObjectMapper mapper) {
+        this.optOuts = optOuts;
         this.store = store;
         this.factory = factory;
         this.intake = intake;
         this.windows = windows;
-        this.check = check;
+        this.contacts = contacts;
         this.properties = properties;
         this.mapper = mapper;
     }
@@ -55,13 +59,16 @@ public class WindowFallbacks {
         List<String> deadLetters = new ArrayList<>();
         for (MessageStore.Failed failed : store.failedByWamid(wamids)) {
             if (failed.code() != 131047) {
+                if (failed.code() == 131050) {
+                    optedOut(failed);
+                }
                 deadLetters.add(failed.wamid());
                 continue;
             }
             StoredMessage message = store.find(failed.id()).orElseThrow();
             var sender = properties.senders().get(message.sender());
             if (sender != null) {
-                check.contact(sender.wabaId(), message.recipient()).ifPresent(c -> windows.metaClosed(message.sender(), c.id(), Instant.now()));
+                contacts.byRecipient(sender.wabaId(), message.recipient()).ifPresent(c -> windows.metaClosed(message.sender(), c.id(), Instant.now()));
             }
             if (message.fallbackPayload() == null) {
                 deadLetters.add(failed.wamid());
@@ -75,6 +82,14 @@ public class WindowFallbacks {
             store.replacedBy(message.id(), sent.id());
         }
         return deadLetters;
+    }
+
+    private void optedOut(MessageStore.Failed failed) {
+        var sender = properties.senders().get(failed.sender());
+        if (sender != null) {
+            contacts.byRecipient(sender.wabaId(), failed.recipient())
+                    .ifPresent(c -> optOuts.fromMetaRefusal(failed.sender(), c.id(), failed.id(), Instant.now()));
+        }
     }
 
     private JsonNode json(String text) {
