@@ -42,7 +42,9 @@ for latency in ${LATENCIES:-0 150}; do
     --sandbox.webhook-url="http://localhost:$PORT/webhooks/whatsapp" \
     --logging.level.root=WARN > "$WORK/sandbox-$latency.log" 2>&1 &
   sandbox=$!
+  # no callback inbox beside a standalone sandbox: the figures are of sending (HUB_ARGS may name a callback URL)
   java -Xmx2g -XX:+UseParallelGC -jar "$JAR" --server.port="$PORT" --hub.data-dir="$data" --sandbox.enabled=false \
+    --hub.clients.sandbox.callback-url= \
     --hub.senders.primary.base-url="http://127.0.0.1:$SANDBOX_PORT/sandbox" \
     --hub.senders.primary.messages-per-second=100000 --hub.senders.primary.shards="$shards" \
     --logging.level.root=WARN ${HUB_ARGS:-} > "$WORK/hub-$latency.log" 2>&1 &

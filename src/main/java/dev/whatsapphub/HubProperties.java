@@ -34,6 +34,7 @@ public record HubProperties(
         @Valid @DefaultValue Broker broker,
         @Valid @DefaultValue Store store,
         @Valid @DefaultValue Conversations conversations,
+        @Valid @DefaultValue Callbacks callbacks,
         String defaultRegion,
         String defaultSender,
         // operator-edited folders, relative to the working directory unless absolute
@@ -49,12 +50,32 @@ public record HubProperties(
         return senders.size() == 1 ? senders.keySet().iterator().next() : defaultSender;
     }
 
-    /** A connected system (CRM, ERP, support desk) that calls the hub's API. */
-    public record Client(@NotBlank String apiKey) {
+    /**
+     * A connected system (CRM, ERP, support desk) that calls the hub's API; {@code callbackUrl}: where
+     * its messages' statuses, replies and opt-outs go unless a message names its own, signed with
+     * {@code callbackSecret}.
+     */
+    public record Client(@NotBlank String apiKey, URI callbackUrl, String callbackSecret) {
+
+        /** Whether the client has a default callback URL (an empty value, as on the command line, is none). */
+        public boolean callsBack() {
+            return callbackUrl != null && !callbackUrl.toString().isBlank();
+        }
+
         @Override
         public String toString() {
-            return "Client[apiKey=******]";
+            return "Client[apiKey=******, callbackUrl=" + callbackUrl + ", callbackSecret=" + (callbackSecret == null ? "none" : "******") + "]";
         }
+    }
+
+    /**
+     * Delivery of callbacks: how often due ones are looked for, how many attempts with what backoff
+     * before a callback is dead-lettered, how long a receiver may take, how long an attempt is
+     * claimed by one instance.
+     */
+    public record Callbacks(@DefaultValue("200ms") Duration pollInterval, @Min(1) @DefaultValue("10") int maxAttempts,
+                            @DefaultValue("1s") Duration initialBackoff, @DefaultValue("5m") Duration maxBackoff,
+                            @DefaultValue("10s") Duration timeout, @DefaultValue("60s") Duration lease) {
     }
 
     /** A WhatsApp business phone number the hub sends from. */
@@ -147,10 +168,16 @@ public record HubProperties(
     /**
      * What customers send back: {@code consumers} of {@code hub.inbound}; how often user id and phone
      * number links seen on statuses are written ({@code contactLinksInterval}); how long before
-     * Meta's 24 hours the hub treats a window as closed ({@code windowMargin}).
+     * Meta's 24 hours the hub treats a window as closed ({@code windowMargin}); how recent the
+     * contact's last message from a sender must be for a reply without context to go to its origin
+     * ({@code ownerWindow}), else where it goes ({@code defaultRoute}, a Camel endpoint URI); the
+     * hub's own address in callbacks' media links ({@code publicUrl}).
      */
     public record Conversations(@Min(1) @DefaultValue("4") int consumers, @DefaultValue("1s") Duration contactLinksInterval,
-                                @DefaultValue("10m") Duration windowMargin, @Valid @DefaultValue OptOut optOut) {
+                                @DefaultValue("10m") Duration windowMargin, @Valid @DefaultValue OptOut optOut,
+                                @DefaultValue("24h") Duration ownerWindow,
+                                @NotBlank @DefaultValue("jms:queue:hub.inbound.unassigned") String defaultRoute,
+                                @DefaultValue("http://localhost:8080") URI publicUrl) {
     }
 
     /**

@@ -56,6 +56,8 @@ public final class ForkedJvm implements AutoCloseable {
     /** A hub on its own port and data folder, sending to {@code sandboxBaseUrl}; no in-process sandbox. */
     public static ForkedJvm hub(String name, int port, Path dataDir, String sandboxBaseUrl, String... properties) {
         List<String> args = new ArrayList<>(List.of("--server.port=" + port, "--hub.data-dir=" + dataDir,
+                // no sandbox beside this hub, so no callback inbox: its figures are of sending, without callbacks
+                "--hub.clients.sandbox.callback-url=",
                 "--sandbox.enabled=false", "--hub.senders.primary.base-url=" + sandboxBaseUrl,
                 "--logging.level.root=WARN", "--logging.level.dev.whatsapphub=INFO"));
         args.addAll(List.of(properties));

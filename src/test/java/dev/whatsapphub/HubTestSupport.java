@@ -38,7 +38,8 @@ import org.springframework.test.context.DynamicPropertySource;
         "hub.senders.burst.access-token=sandbox-token-3", "hub.senders.burst.base-url=http://localhost:${server.port}/sandbox",
         "hub.outbound.transient-retry.initial-delay=50ms", "hub.outbound.transient-retry.max-retries=3",
         "hub.outbound.throttled-retry.initial-delay=100ms", "hub.outbound.throttled-retry.max-retries=3",
-        "hub.outbound.probe-interval=1s"})
+        "hub.outbound.probe-interval=1s", "hub.callbacks.max-attempts=5", "hub.callbacks.initial-backoff=100ms",
+        "hub.callbacks.poll-interval=50ms"})
 public abstract class HubTestSupport {
 
     protected static final String API_KEY = "sandbox-key";

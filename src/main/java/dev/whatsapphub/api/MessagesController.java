@@ -43,11 +43,22 @@ class MessagesController {
         return response.body(Map.of("id", result.id(), "status", result.status()));
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    private MessageTimeline timelines;
+
     @GetMapping("/{id}")
     Map<String, Object> status(@PathVariable String id, @RequestAttribute(ApiKeyInterceptor.CLIENT) String client) {
         StoredMessage message = store.find(id).filter(m -> m.client().equals(client))
                 .orElseThrow(() -> ApiProblem.notFound("No message with id " + id + " was sent with this API key"));
         return views.view(message);
+    }
+
+    /** Every step of the message, oldest first: why it went as it did, without the logs. */
+    @GetMapping("/{id}/timeline")
+    Map<String, Object> timeline(@PathVariable String id, @RequestAttribute(ApiKeyInterceptor.CLIENT) String client) {
+        StoredMessage message = store.find(id).filter(m -> m.client().equals(client))
+                .orElseThrow(() -> ApiProblem.notFound("No message with id " + id + " was sent with this API key"));
+        return Map.of("id", id, "status", message.status(), "steps", timelines.of(message));
     }
 
     private static URI location(String id) {

@@ -50,11 +50,15 @@ public class ConsentStore {
             jdbc.update("""
                     INSERT INTO contact_consent_event (sender, contact_id, category, opted_out, source, detail, changed_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?)""", sender, contactId, category, optOut, source, detail, at(at));
-            return current(sender, contactId, category);
+            // the event's own id: callbacks of the change are keyed by it
+            return jdbc.query("""
+                    SELECT id, sender, contact_id, category, opted_out, source, detail, changed_at FROM contact_consent_event
+                    WHERE sender = ? AND contact_id = ? AND category = ? ORDER BY id DESC FETCH FIRST 1 ROWS ONLY""",
+                    ConsentStore::row, sender, contactId, category).stream().findFirst();
         });
     }
 
-    /** Where the contact stands for the sender and category; empty if it never changed. */
+    /** Where the contact stands for the sender and category ({@code id} 0: the standing, not one event); empty if it never changed. */
     public Optional<Change> current(String sender, String contactId, String category) {
         return jdbc.query("""
                 SELECT 0, sender, contact_id, category, opted_out, source, detail, changed_at FROM contact_consent

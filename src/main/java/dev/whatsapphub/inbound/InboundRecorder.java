@@ -9,10 +9,13 @@ import dev.whatsapphub.contact.Contact;
 import dev.whatsapphub.contact.ContactStore;
 import dev.whatsapphub.contact.Identity;
 import dev.whatsapphub.media.MediaStore;
+import dev.whatsapphub.reply.ReplyRouting;
 import dev.whatsapphub.window.CustomerWindows;
 import dev.whatsapphub.store.Durability;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -35,6 +38,8 @@ class InboundRecorder implements Processor {
     static final String DUPLICATE = "hubInboundDuplicate";
     static final String CONTACT = "hubContactId";
     static final String WAMID = "hubWamid";
+    /** JSON texts for the default route: what belongs to no origin with a callback. */
+    static final String UNASSIGNED = "hubUnassigned";
     /** Set when the message carries a file: the hub media id to download. */
     static final String MEDIA = "hubMediaId";
 
@@ -49,11 +54,13 @@ class InboundRecorder implements Processor {
     private final MediaStore media;
     private final CustomerWindows windows;
     private final OptOuts optOuts;
+    private final ReplyRouting routing;
     private final Map<String, String> senderByNumber;
     private final Set<String> markRead;
 
     InboundRecorder(ObjectMapper mapper, ContactStore contacts, InboundStore messages, Durability durability, MeterRegistry meters,
-                    MediaStore media, CustomerWindows windows, OptOuts optOuts, HubProperties properties) {
+                    MediaStore media, CustomerWindows windows, OptOuts optOuts, ReplyRouting routing, HubProperties properties) {
+        this.routing = routing;
         this.media = media;
         this.optOuts = optOuts;
         this.windows = windows;
@@ -81,7 +88,10 @@ class InboundRecorder implements Processor {
             return;
         }
         if (item.has("user_preference")) {
-            recordPreference(wabaId, item, now);
+            String unassigned = recordPreference(wabaId, item, now);
+            if (unassigned != null) {
+                exchange.getMessage().setHeader(UNASSIGNED, List.of(unassigned));
+            }
             durability.await();
             return;
         }
@@ -119,12 +129,21 @@ class InboundRecorder implements Processor {
             }
         }
         String alias = senderByNumber.get(phoneNumberId);
+        List<String> unassigned = new ArrayList<>();
         if (alias != null) {
             // Meta's window runs from the customer's message as Meta stamped it
             Instant sent = sentAt(message);
             Instant at = sent == null || sent.isAfter(now) ? now : sent;
             windows.customerWrote(alias, contact.id(), at);
-            optOuts.fromMessage(alias, contact.id(), message, at);
+            // routed again when Meta delivers the message again: the callback's event id is the wamid, so it is made once
+            unassigned.add(routing.message(alias, contact, message).unassigned());
+            Contact who = contact;
+            optOuts.fromMessage(alias, contact.id(), message, at).ifPresent(change -> unassigned.add(routing.consent(alias, who, change, null)
+                    .unassigned()));
+        }
+        unassigned.removeIf(java.util.Objects::isNull);
+        if (!unassigned.isEmpty()) {
+            exchange.getMessage().setHeader(UNASSIGNED, unassigned);
         }
         exchange.getMessage().setHeader(DUPLICATE, !stored);
         exchange.getMessage().setHeader(CONTACT, contact.id());
@@ -137,7 +156,7 @@ class InboundRecorder implements Processor {
     }
 
     /** Meta's {@code user_preferences} item: the customer stopped or resumed marketing from the number. */
-    private void recordPreference(String wabaId, JsonNode item, Instant now) {
+    private String recordPreference(String wabaId, JsonNode item, Instant now) {
         JsonNode preference = item.path("user_preference");
         String alias = senderByNumber.get(item.path("metadata").path("phone_number_id").asText(""));
         Optional<Contact> contact = contacts.learn(wabaId, new Identity(text(preference, "user_id"), null, text(preference, "wa_id"),
@@ -146,10 +165,11 @@ class InboundRecorder implements Processor {
             meters.counter("hub.inbound.unusable").increment();
             log.warn("Skipped a user_preferences item for {} (fields: {})", alias == null ? "a number that is not a sender" : "no customer id",
                     String.join(", ", (Iterable<String>) preference::fieldNames));
-            return;
+            return null;
         }
         Instant at = Optional.ofNullable(sentAt(preference)).filter(t -> !t.isAfter(now)).orElse(now);
-        optOuts.fromUserPreference(alias, contact.get().id(), preference, at);
+        return optOuts.fromUserPreference(alias, contact.get().id(), preference, at)
+                .map(change -> routing.consent(alias, contact.get(), change, null).unassigned()).orElse(null);
     }
 
     /** The customer's own entry of {@code contacts[]} (by user id, then phone number), else the only one. */

@@ -37,6 +37,12 @@ class InboundRoutes extends RouteBuilder {
                     .setBody(header(InboundRecorder.MEDIA))
                     .to("jms:queue:" + MediaStore.DOWNLOADS)
                 .end()
+                // what belongs to no origin with a callback goes to the default route, in the same transaction
+                .filter(header(InboundRecorder.UNASSIGNED).isNotNull())
+                    .split(header(InboundRecorder.UNASSIGNED))
+                        .to(properties.conversations().defaultRoute())
+                    .end()
+                .end()
                 // blue ticks for the customer, off the transaction: a receipt that fails loses nothing
                 .filter(header(ReadReceipts.SENDER).isNotNull())
                     // the first end() closes the wire tap, the second the filter

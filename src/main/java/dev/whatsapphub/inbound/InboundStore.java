@@ -16,7 +16,12 @@ public class InboundStore {
 
     /** One message a customer sent, as stored. */
     public record Stored(String wamid, String phoneNumberId, String sender, String contactId, String type, String profileName,
-                         String contextWamid, Instant sentAt, Instant receivedAt, String raw) {
+                         String contextWamid, Instant sentAt, Instant receivedAt, String raw, String replyToId) {
+
+        public Stored(String wamid, String phoneNumberId, String sender, String contactId, String type, String profileName,
+                      String contextWamid, Instant sentAt, Instant receivedAt, String raw) {
+            this(wamid, phoneNumberId, sender, contactId, type, profileName, contextWamid, sentAt, receivedAt, raw, null);
+        }
     }
 
     private final JdbcTemplate jdbc;
@@ -44,6 +49,18 @@ public class InboundStore {
         return jdbc.query("SELECT * FROM inbound_message WHERE wamid = ?", InboundStore::row, wamid).stream().findFirst();
     }
 
+    /** The customer messages linked to hub message {@code messageId} (quoted or tapped), oldest first. */
+    public List<Stored> repliesTo(String messageId) {
+        return jdbc.query("SELECT * FROM inbound_message WHERE reply_to_id = ? ORDER BY received_at, wamid", InboundStore::row, messageId);
+    }
+
+    /** A contact's latest {@code limit} messages to {@code sender}, newest first. */
+    public List<Stored> latestOf(String contactId, String sender, int limit) {
+        return jdbc.query("""
+                SELECT * FROM inbound_message WHERE contact_id = ? AND sender = ? ORDER BY received_at DESC FETCH FIRST %d ROWS ONLY"""
+                .formatted(limit), InboundStore::row, contactId, sender);
+    }
+
     /** A contact's messages, oldest first. */
     public List<Stored> ofContact(String contactId) {
         return jdbc.query("SELECT * FROM inbound_message WHERE contact_id = ? ORDER BY received_at, wamid", InboundStore::row, contactId);
@@ -52,7 +69,7 @@ public class InboundStore {
     private static Stored row(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
         return new Stored(rs.getString("wamid"), rs.getString("phone_number_id"), rs.getString("sender"), rs.getString("contact_id"),
                 rs.getString("type"), rs.getString("profile_name"), rs.getString("context_wamid"), instant(rs.getTimestamp("sent_at")),
-                instant(rs.getTimestamp("received_at")), rs.getString("raw"));
+                instant(rs.getTimestamp("received_at")), rs.getString("raw"), rs.getString("reply_to_id"));
     }
 
     private static Instant instant(Timestamp t) {

@@ -22,7 +22,7 @@ public class MessageFactory {
 
     static final List<String> CONTENT_KINDS = List.of("template", "text", "media", "interactive", "reaction", "location");
     private static final Set<String> FIELDS = Set.of("to", "from", "template", "text", "media", "interactive", "reaction",
-            "location", "idempotency_key", "reply_to", "metadata", "fallback_template", "window_check");
+            "location", "idempotency_key", "reply_to", "metadata", "fallback_template", "window_check", "callback_url");
     private static final int MAX_METADATA_CHARS = 4096;
 
     private final HubProperties properties;
@@ -51,6 +51,10 @@ public class MessageFactory {
         String senderAlias = sender(request, checks);
         String idempotencyKey = checks.text(request, "idempotency_key", "idempotency_key", 255, false);
         String replyTo = checks.text(request, "reply_to", "reply_to", 512, false);
+        String callbackUrl = checks.text(request, "callback_url", "callback_url", 2048, false);
+        if (callbackUrl != null && !callbackUrl.matches("(?i)https?://[^\\s/]+(/\\S*)?")) {
+            checks.add("callback_url", "must be an http or https URL");
+        }
         JsonNode metadata = request.get("metadata");
         if (metadata != null && !metadata.isNull() && (!metadata.isObject() || metadata.toString().length() > MAX_METADATA_CHARS)) {
             checks.add("metadata", "must be a JSON object of at most " + MAX_METADATA_CHARS + " characters");
@@ -84,11 +88,52 @@ public class MessageFactory {
         ObjectNode fallback = fallbackTemplate(request, kind, sender, toUserId, checks);
         checks.fail();
         String type = "media".equals(kind) ? spec.get("kind").asText() : kind;
+        if ("template".equals(type) && sender != null) {
+            tagQuickReplies(content, spec, sender, id);
+        }
+        if (fallback != null) {
+            tagQuickReplies(fallback, request.get("fallback_template"), sender, id);
+        }
         ObjectNode payload = payload(id, recipient, toUserId, sender, type, content, replyTo);
         ObjectNode fallbackPayload = fallback == null ? null : payload(id, recipient, toUserId, sender, "template", fallback, null);
         return new AcceptedMessage(id, senderAlias, recipient, type, payload,
                 metadata == null || metadata.isNull() ? null : metadata, idempotencyKey, fallbackPayload, null, null,
-                checkWindow && !"template".equals(type));
+                checkWindow && !"template".equals(type), callbackUrl);
+    }
+
+    /** Prefix of the quick-reply payloads the hub sets: a tap names the message it answers even without Meta's context. */
+    public static final String QUICK_REPLY_TAG = "h1.";
+
+    /**
+     * Gives every quick-reply button of the template a payload {@code h1.<message id>.<the client's
+     * payload>}: Meta returns it with the tap, and the hub gives the client its own payload back.
+     */
+    private void tagQuickReplies(ObjectNode content, JsonNode spec, Sender sender, String id) {
+        var template = templates.find(sender.wabaId(), spec.path("name").asText(""), TemplateContent.language(spec)).orElse(null);
+        if (template == null) {
+            return;
+        }
+        var components = content.withArray("components");
+        for (var button : template.buttons()) {
+            if (!"QUICK_REPLY".equals(button.type())) {
+                continue;
+            }
+            ObjectNode given = null;
+            for (JsonNode c : components) {
+                if ("button".equalsIgnoreCase(c.path("type").asText()) && c.path("index").asText().equals(Integer.toString(button.index()))) {
+                    given = (ObjectNode) c;
+                }
+            }
+            if (given == null) {
+                given = components.addObject().put("type", "button").put("sub_type", "quick_reply").put("index", Integer.toString(button.index()));
+                given.putArray("parameters").addObject().put("type", "payload").put("payload", "");
+            }
+            for (JsonNode p : given.path("parameters")) {
+                if ("payload".equals(p.path("type").asText())) {
+                    ((ObjectNode) p).put("payload", QUICK_REPLY_TAG + id + "." + p.path("payload").asText(""));
+                }
+            }
+        }
     }
 
     /** The Cloud API body of one message. */
@@ -120,11 +165,11 @@ public class MessageFactory {
      * fallback template, under a new id.
      */
     public AcceptedMessage fallbackFor(String id, String originalId, String sender, String recipient, ObjectNode fallbackPayload,
-                                       JsonNode metadata) {
+                                       JsonNode metadata, String callbackUrl) {
         ObjectNode payload = fallbackPayload.deepCopy();
         payload.put("biz_opaque_callback_data", id);
         return new AcceptedMessage(id, sender, recipient, "template", payload, metadata, "fallback:" + originalId, null, "131047",
-                originalId, false);
+                originalId, false, callbackUrl);
     }
 
     private void authenticationToUserId(JsonNode template, Sender sender, Checks checks) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.whatsapphub.Digests;
 import dev.whatsapphub.HubProperties;
 import dev.whatsapphub.consent.ConsentCheck;
+import dev.whatsapphub.status.StatusUpdate;
 import dev.whatsapphub.window.WindowCheck;
 import dev.whatsapphub.model.AcceptedMessage;
 import dev.whatsapphub.model.MessageFactory;
@@ -86,6 +87,11 @@ public class MessageIntake {
      */
     public Intake submit(String client, JsonNode request, AcceptedMessage message) {
         String hash = Digests.sha256(request.toString());
+        var own = properties.clients().get(client);
+        if (message.callbackUrl() != null || own != null && own.callsBack()) {
+            // Meta echoes this with every status: only the statuses of messages with a callback target cost a callback lookup
+            message.payload().put("biz_opaque_callback_data", message.id() + StatusUpdate.NOTIFY);
+        }
         var existing = store.insert(message, client, hash);
         if (existing.isPresent()) {
             if (!hash.equals(existing.get().requestHash())) {

@@ -10,6 +10,7 @@ import dev.whatsapphub.contact.ContactStore;
 import dev.whatsapphub.model.AcceptedMessage;
 import dev.whatsapphub.model.MessageFactory;
 import dev.whatsapphub.model.MessageIds;
+import dev.whatsapphub.reply.ReplyRouting;
 import dev.whatsapphub.store.MessageStore;
 import dev.whatsapphub.store.StoredMessage;
 import dev.whatsapphub.window.CustomerWindows;
@@ -34,12 +35,14 @@ public class MetaFailures {
     private final CustomerWindows windows;
     private final ContactStore contacts;
     private final OptOuts optOuts;
+    private final ReplyRouting routing;
     private final HubProperties properties;
     private final ObjectMapper mapper;
 
     MetaFailures(MessageStore store, MessageFactory factory, MessageIntake intake, CustomerWindows windows, ContactStore contacts,
-                 OptOuts optOuts, HubProperties properties, ObjectMapper mapper) {
+                 OptOuts optOuts, ReplyRouting routing, HubProperties properties, ObjectMapper mapper) {
         this.optOuts = optOuts;
+        this.routing = routing;
         this.store = store;
         this.factory = factory;
         this.intake = intake;
@@ -76,7 +79,7 @@ public class MetaFailures {
             }
             ObjectNode stored = (ObjectNode) json(message.fallbackPayload());
             AcceptedMessage fallback = factory.fallbackFor(MessageIds.next(), message.id(), message.sender(), message.recipient(), stored,
-                    json(message.metadata()));
+                    json(message.metadata()), message.callbackUrl());
             // the stored fallback is the request: a replay of this webhook finds the first fallback by its key, and sends nothing more
             MessageIntake.Intake sent = intake.submit(message.client(), stored, fallback);
             store.replacedBy(message.id(), sent.id());
@@ -84,12 +87,14 @@ public class MetaFailures {
         return deadLetters;
     }
 
+    /** The opt-out goes to the failed message's origin as a callback (the one who sent marketing learns it stopped). */
     private void optedOut(MessageStore.Failed failed) {
         var sender = properties.senders().get(failed.sender());
-        if (sender != null) {
-            contacts.byRecipient(sender.wabaId(), failed.recipient())
-                    .ifPresent(c -> optOuts.fromMetaRefusal(failed.sender(), c.id(), failed.id(), Instant.now()));
+        if (sender == null) {
+            return;
         }
+        contacts.byRecipient(sender.wabaId(), failed.recipient()).ifPresent(c -> optOuts.fromMetaRefusal(failed.sender(), c.id(),
+                failed.id(), Instant.now()).ifPresent(change -> routing.consent(failed.sender(), c, change, store.find(failed.id()).orElse(null))));
     }
 
     private JsonNode json(String text) {

@@ -195,6 +195,7 @@ class SendSteps {
         boolean throttled = cause instanceof CloudApiException e && e.error().errorClass() == ErrorClass.THROTTLED;
         Retry policy = throttled ? properties.outbound().throttledRetry() : properties.outbound().transientRetry();
         int retries = exchange.getProperty(RETRIES, 0, Integer.class);
+        store.step(id(exchange), throttled ? "attempt_throttled" : "attempt_failed", cause == null ? "?" : cause.getMessage());
         if (retries >= policy.maxRetries()) {
             deadLetter(exchange, " (gave up after " + (retries + 1) + " attempts)");
             return;
@@ -213,6 +214,7 @@ class SendSteps {
     void unanswered(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         log.warn("The Cloud API did not answer the send of message {}: {}", id(exchange), cause == null ? "?" : cause.toString());
+        store.step(id(exchange), "attempt_unanswered", "no answer from the Cloud API: " + (cause == null ? "?" : cause.toString()));
         inDoubt(exchange, null);
     }
 
@@ -226,6 +228,9 @@ class SendSteps {
         CloudApiError error = cause instanceof CloudApiException e ? e.error()
                 : new CloudApiError(131000, "Could not reach the Cloud API", String.valueOf(cause), 0, null);
         String reason = error.summary() + suffix;
+        if (suffix.isEmpty()) {
+            store.step(id(exchange), "attempt_refused", error.summary());
+        }
         store.recordFailed(id(exchange), error.code(), error.title(), reason);
         durability.await();
         log.warn("Message {} failed and went to {}: {}", id(exchange), OutboundQueues.DEAD_LETTERS, reason);
@@ -247,6 +252,7 @@ class SendSteps {
     /** Token or account broken: no call went through, so the claim is released before the message is put back. */
     void pauseSender(Exchange exchange) {
         CloudApiException cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, CloudApiException.class);
+        store.step(id(exchange), "sender_paused", cause.error().summary() + ": the message waits for the sender to be resumed");
         store.releaseClaim(id(exchange));
         durability.await();
         senders.pause(exchange.getProperty(SENDER, String.class), cause.error());

@@ -27,7 +27,7 @@ import org.springframework.context.annotation.Import;
         WebMvcAutoConfiguration.class, TaskExecutionAutoConfiguration.class})
 @EnableConfigurationProperties(SandboxProperties.class)
 @Import({SandboxConfiguration.class, SandboxGraphController.class, SandboxTemplateController.class, SandboxControlController.class,
-        SandboxCustomersController.class})
+        SandboxCustomersController.class, SandboxCallbacksController.class})
 public class StandaloneSandbox {
 
     public static void main(String[] args) {

@@ -1,6 +1,7 @@
 package dev.whatsapphub.status;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.whatsapphub.callback.Callbacks;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Types;
@@ -67,7 +68,11 @@ public class StatusRecorder {
 
     private final ObjectMapper mapper;
 
-    public StatusRecorder(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, MeterRegistry meters, ObjectMapper mapper) {
+    private final Callbacks callbacks;
+
+    public StatusRecorder(NamedParameterJdbcTemplate jdbc, TransactionTemplate tx, MeterRegistry meters, ObjectMapper mapper,
+                          Callbacks callbacks) {
+        this.callbacks = callbacks;
         this.mapper = mapper;
         this.jdbc = jdbc;
         this.tx = tx;
@@ -96,9 +101,24 @@ public class StatusRecorder {
             if (!unmatched.isEmpty()) {
                 jdbc.batchUpdate(UNMATCHED, unmatched.toArray(SqlParameterSource[]::new));
             }
+            callBack(updates, applied);
         });
         for (StatusUpdate u : updates) {
             recorded.computeIfAbsent(u.storedStatus(), status -> meters.counter("hub.statuses.recorded", "status", status)).increment();
+        }
+    }
+
+    /** The callbacks of the applied statuses of messages that have a callback target, in the same transaction. */
+    private void callBack(List<StatusUpdate> updates, boolean[] applied) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < updates.size(); i++) {
+            StatusUpdate u = updates.get(i);
+            if (u != null && applied[i] && u.calledBack() && u.messageId() != null && !ids.contains(u.messageId())) {
+                ids.add(u.messageId());
+            }
+        }
+        if (!ids.isEmpty()) {
+            callbacks.statusesApplied(ids);
         }
     }
 
@@ -137,6 +157,7 @@ public class StatusRecorder {
             if (!done.isEmpty()) {
                 jdbc.update("DELETE FROM unmatched_status WHERE id IN (:ids)", new MapSqlParameterSource("ids", done));
             }
+            callBack(updates, applied);
         });
     }
 

@@ -12,10 +12,15 @@ import java.util.Map;
 
 /**
  * One item of {@code statuses[]} in a webhook. {@code messageId} is the hub's id, echoed by Meta
- * in {@code biz_opaque_callback_data}; {@code wamid} is Meta's id.
+ * in {@code biz_opaque_callback_data}; {@code wamid} is Meta's id; {@code calledBack}: the message has
+ * a callback target, which the hub marks in the same field ({@link #NOTIFY}), so that statuses of
+ * the other messages cost nothing more ({@code calledBack}).
  */
 public record StatusUpdate(String messageId, String wamid, String status, OffsetDateTime timestamp, CloudApiError error,
-                           String raw) {
+                           String raw, boolean calledBack) {
+
+    /** Appended to the hub id in {@code biz_opaque_callback_data} of a message whose statuses are called back. */
+    public static final String NOTIFY = ".c";
 
     /** Ranks: a message only moves to a higher one; failed never overrides read. */
     static final Map<String, Integer> RANKS = Map.of("sent", 1, "delivered", 2, "read", 3, "played", 3, "failed", 4);
@@ -28,6 +33,8 @@ public record StatusUpdate(String messageId, String wamid, String status, Offset
             throw new IllegalArgumentException("a status needs 'id' and 'status'");
         }
         String callback = item.path("biz_opaque_callback_data").asText(null);
+        boolean notify = callback != null && callback.endsWith(NOTIFY);
+        String messageId = notify ? callback.substring(0, callback.length() - NOTIFY.length()) : callback;
         OffsetDateTime at;
         try {
             at = item.hasNonNull("timestamp")
@@ -38,7 +45,7 @@ public record StatusUpdate(String messageId, String wamid, String status, Offset
         }
         JsonNode errors = item.path("errors");
         CloudApiError error = errors.isArray() && !errors.isEmpty() ? CloudApiError.fromWebhookError(errors.get(0)) : null;
-        return new StatusUpdate(callback, wamid, status, at, error, item.toString());
+        return new StatusUpdate(messageId, wamid, status, at, error, item.toString(), notify);
     }
 
     static StatusUpdate parse(String raw, ObjectMapper mapper) {

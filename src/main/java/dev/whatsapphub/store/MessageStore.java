@@ -40,11 +40,12 @@ public class MessageStore {
         try {
             jdbc.update("""
                     INSERT INTO hub_message (id, client, idempotency_key, request_hash, sender, recipient, kind, payload,
-                                             metadata, status, status_rank, created_at, fallback_payload, fallback, fallback_for)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?)""",
+                                             metadata, status, status_rank, created_at, fallback_payload, fallback, fallback_for,
+                                             callback_url)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?)""",
                     m.id(), client, m.idempotencyKey(), requestHash, m.sender(), m.recipient(), m.kind(),
                     m.payload().toString(), m.metadata() == null ? null : m.metadata().toString(), now(),
-                    m.fallbackPayload() == null ? null : m.fallbackPayload().toString(), m.fallback(), m.fallbackFor());
+                    m.fallbackPayload() == null ? null : m.fallbackPayload().toString(), m.fallback(), m.fallbackFor(), m.callbackUrl());
             return Optional.empty();
         } catch (DuplicateKeyException sameKey) {
             return Optional.of(jdbc.queryForObject(
@@ -186,7 +187,53 @@ public class MessageStore {
                 rs.getString("error_title"), rs.getString("error_detail"), rs.getString("superseded_wamid"),
                 rs.getObject("in_doubt_since", OffsetDateTime.class), rs.getString("in_doubt_settled"),
                 rs.getObject("in_doubt_settled_at", OffsetDateTime.class), rs.getString("payload"), rs.getString("fallback_payload"),
-                rs.getString("fallback"), rs.getString("fallback_for"), rs.getString("replaced_by"));
+                rs.getString("fallback"), rs.getString("fallback_for"), rs.getString("replaced_by"), rs.getString("callback_url"));
+    }
+
+    /** A step that went wrong on the way (a refused attempt, an unanswered call), for the message's timeline. */
+    public void step(String id, String kind, String detail) {
+        jdbc.update("INSERT INTO message_step (message_id, at, kind, detail) VALUES (?, ?, ?, ?)", id, now(), kind,
+                detail.length() > 2000 ? detail.substring(0, 2000) : detail);
+    }
+
+    /** One step of {@link #step}. */
+    public record Step(OffsetDateTime at, String kind, String detail) {
+    }
+
+    public List<Step> steps(String id) {
+        return jdbc.query("SELECT at, kind, detail FROM message_step WHERE message_id = ? ORDER BY id",
+                (rs, n) -> new Step(rs.getObject(1, OffsetDateTime.class), rs.getString(2), rs.getString(3)), id);
+    }
+
+    /** The message Meta knows by {@code wamid}. */
+    public Optional<StoredMessage> byWamid(String wamid) {
+        return jdbc.query("SELECT * FROM hub_message WHERE wamid = ?", MessageStore::row, wamid).stream().findFirst();
+    }
+
+    /** The latest message from {@code sender} to any of {@code recipients} created after {@code since}. */
+    public Optional<StoredMessage> latestTo(String sender, List<String> recipients, OffsetDateTime since) {
+        Optional<StoredMessage> latest = Optional.empty();
+        for (String recipient : recipients) {
+            Optional<StoredMessage> m = jdbc.query("""
+                    SELECT * FROM hub_message WHERE sender = ? AND recipient = ? AND created_at > ?
+                    ORDER BY created_at DESC FETCH FIRST 1 ROWS ONLY""", MessageStore::row, sender, recipient, since).stream().findFirst();
+            if (m.isPresent() && (latest.isEmpty() || m.get().createdAt().isAfter(latest.get().createdAt()))) {
+                latest = m;
+            }
+        }
+        return latest;
+    }
+
+    /** The latest {@code limit} messages of {@code client} from {@code sender} to any of {@code recipients}, newest first. */
+    public List<StoredMessage> conversation(String client, String sender, List<String> recipients, int limit) {
+        List<StoredMessage> all = new ArrayList<>();
+        for (String recipient : recipients) {
+            all.addAll(jdbc.query("""
+                    SELECT * FROM hub_message WHERE sender = ? AND recipient = ? AND client = ?
+                    ORDER BY created_at DESC FETCH FIRST %d ROWS ONLY""".formatted(limit), MessageStore::row, sender, recipient, client));
+        }
+        all.sort((a, b) -> b.createdAt().compareTo(a.createdAt()));
+        return all.size() > limit ? all.subList(0, limit) : all;
     }
 
     /** Notes that {@code fallbackId} went in place of {@code id}, which Meta failed; false if another fallback did first. */

@@ -9,5 +9,5 @@ public record StoredMessage(String id, String client, String sender, String reci
                            OffsetDateTime readAt, OffsetDateTime failedAt, Integer errorCode, String errorTitle,
                            String errorDetail, String supersededWamid, OffsetDateTime inDoubtSince, String inDoubtSettled,
                            OffsetDateTime inDoubtSettledAt, String payload, String fallbackPayload, String fallback,
-                           String fallbackFor, String replacedBy) {
+                           String fallbackFor, String replacedBy, String callbackUrl) {
 }

@@ -1,0 +1,130 @@
+package dev.whatsapphub.callback;
+
+import dev.whatsapphub.HubProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Delivers due callbacks: an HTTP POST of the stored body, signed with the client's callback
+ * secret; a 2xx answer delivers it, anything else is tried again with backoff until
+ * {@code hub.callbacks.max-attempts}, then it is dead. A callback is claimed before its attempt, so
+ * two hub instances never post it together; a crash mid-attempt leaves it due again when the claim
+ * runs out (the receiver may then see it twice, with the same {@code event_id}).
+ */
+@Component
+class CallbackDelivery {
+
+    private static final Logger log = LoggerFactory.getLogger(CallbackDelivery.class);
+    private static final int POSTS_IN_FLIGHT = 8;
+
+    private final CallbackStore store;
+    private final HubProperties properties;
+    private final HubProperties.Callbacks config;
+    private final MeterRegistry meters;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    // one thread per post in flight, so a slow receiver holds up only its own callbacks
+    private final ExecutorService posters = Executors.newFixedThreadPool(POSTS_IN_FLIGHT, r -> {
+        Thread t = new Thread(r, "hub-callback-post");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Semaphore inFlight = new Semaphore(POSTS_IN_FLIGHT);
+
+    CallbackDelivery(CallbackStore store, HubProperties properties, MeterRegistry meters) {
+        this.store = store;
+        this.properties = properties;
+        this.config = properties.callbacks();
+        this.meters = meters;
+    }
+
+    @Scheduled(fixedDelayString = "${hub.callbacks.poll-interval:200ms}")
+    void deliverDue() {
+        int free = inFlight.availablePermits();
+        if (free == 0) {
+            return;
+        }
+        for (CallbackStore.Callback callback : store.due(free)) {
+            if (!store.claim(callback, config.lease()) || !inFlight.tryAcquire()) {
+                continue;
+            }
+            posters.execute(() -> {
+                try {
+                    attempt(callback);
+                } finally {
+                    inFlight.release();
+                }
+            });
+        }
+    }
+
+    private void attempt(CallbackStore.Callback callback) {
+        String outcome;
+        boolean delivered;
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(callback.target())).timeout(config.timeout())
+                    .header("Content-Type", "application/json").header("User-Agent", "whatsapp-hub")
+                    .POST(HttpRequest.BodyPublishers.ofString(callback.body()));
+            String secret = secret(callback.client());
+            if (secret != null) {
+                request.header(CallbackSignature.HEADER, CallbackSignature.sign(callback.body(), secret, Instant.now().getEpochSecond()));
+            }
+            HttpResponse<Void> answer = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
+            delivered = answer.statusCode() / 100 == 2;
+            outcome = "HTTP " + answer.statusCode();
+        } catch (IOException | IllegalArgumentException e) {
+            delivered = false;
+            outcome = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return; // stopping: the claim runs out and the callback is due again
+        }
+        try {
+            if (delivered) {
+                store.delivered(callback, outcome);
+                meters.counter("hub.callbacks.delivered", "type", callback.type()).increment();
+                return;
+            }
+            Instant next = callback.attempts() + 1 >= config.maxAttempts() ? null : Instant.now().plus(backoff(callback.attempts()));
+            store.failed(callback, outcome, next);
+            if (next == null) {
+                meters.counter("hub.callbacks.dead").increment();
+                log.warn("Callback {} to {} is dead after {} attempts: {}", callback.eventId(), callback.target(), callback.attempts() + 1,
+                        outcome);
+            }
+        } catch (RuntimeException databaseAway) {
+            // the claim runs out and the callback is tried again
+            log.warn("Could not record the attempt of callback {}: {}", callback.eventId(), databaseAway.getMessage());
+        }
+    }
+
+    /** 1 s, 2 s, 4 s ... up to the maximum, from {@code hub.callbacks}. */
+    private Duration backoff(int attemptsBefore) {
+        long millis = config.initialBackoff().toMillis() << Math.min(attemptsBefore, 20);
+        return Duration.ofMillis(Math.min(millis, config.maxBackoff().toMillis()));
+    }
+
+    private String secret(String client) {
+        var c = properties.clients().get(client);
+        return c == null ? null : c.callbackSecret();
+    }
+
+    @PreDestroy
+    void stop() {
+        posters.shutdownNow();
+    }
+}
