@@ -53,18 +53,24 @@ public record HubProperties(
     /**
      * A connected system (CRM, ERP, support desk) that calls the hub's API; {@code callbackUrl}: where
      * its messages' statuses, replies and opt-outs go unless a message names its own, signed with
-     * {@code callbackSecret}.
+     * {@code callbackSecret}; or {@code callbackQueue}, a JMS queue (a legacy system's).
      */
-    public record Client(@NotBlank String apiKey, URI callbackUrl, String callbackSecret) {
+    public record Client(@NotBlank String apiKey, URI callbackUrl, String callbackSecret, String callbackQueue) {
 
         /** Whether the client has a default callback URL (an empty value, as on the command line, is none). */
         public boolean callsBack() {
-            return callbackUrl != null && !callbackUrl.toString().isBlank();
+            return callbackUrl != null && !callbackUrl.toString().isBlank() || callbackQueue != null && !callbackQueue.isBlank();
+        }
+
+        /** Where the client's callbacks go by default: its URL, else {@code jms:queue:<callback-queue>}. */
+        public String callbackTarget() {
+            return callbackUrl != null && !callbackUrl.toString().isBlank() ? callbackUrl.toString() : "jms:queue:" + callbackQueue;
         }
 
         @Override
         public String toString() {
-            return "Client[apiKey=******, callbackUrl=" + callbackUrl + ", callbackSecret=" + (callbackSecret == null ? "none" : "******") + "]";
+            return "Client[apiKey=******, callbackUrl=" + callbackUrl + ", callbackQueue=" + callbackQueue + ", callbackSecret="
+                    + (callbackSecret == null ? "none" : "******") + "]";
         }
     }
 

@@ -56,10 +56,12 @@ public final class ForkedJvm implements AutoCloseable {
     /** A hub on its own port and data folder, sending to {@code sandboxBaseUrl}; no in-process sandbox. */
     public static ForkedJvm hub(String name, int port, Path dataDir, String sandboxBaseUrl, String... properties) {
         List<String> args = new ArrayList<>(List.of("--server.port=" + port, "--hub.data-dir=" + dataDir,
-                // no sandbox beside this hub, so no callback inbox: its figures are of sending, without callbacks
-                "--hub.clients.sandbox.callback-url=",
                 "--sandbox.enabled=false", "--hub.senders.primary.base-url=" + sandboxBaseUrl,
                 "--logging.level.root=WARN", "--logging.level.dev.whatsapphub=INFO"));
+        if (List.of(properties).stream().noneMatch(p -> p.startsWith("--hub.clients.sandbox.callback-url="))) {
+            // no sandbox beside this hub, so no callback inbox: its figures are of sending, without callbacks
+            args.add("--hub.clients.sandbox.callback-url=");
+        }
         args.addAll(List.of(properties));
         List<String> command = java("dev.whatsapphub.WhatsappHubApplication", "-Xmx768m", args);
         // G1 with a pause goal under the send guard, as the README advises: next to the other JVMs on 2 cores the

@@ -30,7 +30,7 @@ import org.springframework.test.context.DynamicPropertySource;
         "sandbox.phone-numbers[2].display-number=+1 555 000 0003", "sandbox.phone-numbers[2].access-token=sandbox-token-3",
         "sandbox.phone-numbers[3].id=100000000000004", "sandbox.phone-numbers[3].waba-id=200000000000001",
         "sandbox.phone-numbers[3].display-number=+1 555 000 0004", "sandbox.phone-numbers[3].access-token=sandbox-token-4",
-        "hub.clients.other.api-key=other-key", "hub.default-sender=primary",
+        "hub.clients.other.api-key=other-key", "hub.clients.other.callback-queue=erp.whatsapp.callbacks", "hub.default-sender=primary",
         "hub.senders.secondary.phone-number-id=100000000000002", "hub.senders.secondary.waba-id=200000000000001",
         "hub.senders.secondary.access-token=sandbox-token-2", "hub.senders.secondary.base-url=http://localhost:${server.port}/sandbox",
         "hub.senders.secondary.mark-read=true",

@@ -88,7 +88,9 @@ class ConversationsController {
             items.add(item);
         }
         contact.ifPresent(c -> inbound.latestOf(c.id(), sender, LATEST).forEach(in -> {
-            Map<String, Object> item = item("in", in.sentAt() != null ? in.sentAt() : in.receivedAt());
+            // ordered by the hub's clock, as the outbound ones: Meta's timestamps have whole seconds
+            Map<String, Object> item = item("in", in.receivedAt());
+            item.put("sent_at", in.sentAt());
             item.put("wamid", in.wamid());
             item.put("type", in.type());
             item.put("replies_to", in.replyToId());

@@ -1,6 +1,10 @@
 package dev.whatsapphub.callback;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.whatsapphub.HubProperties;
+import jakarta.jms.TextMessage;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
@@ -15,12 +19,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jms.JmsException;
+import org.springframework.jms.core.JmsTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
  * Delivers due callbacks: an HTTP POST of the stored body, signed with the client's callback
- * secret; a 2xx answer delivers it, anything else is tried again with backoff until
+ * secret (or a JMS message on the client's callback queue); a 2xx answer delivers it, anything else is tried again with backoff until
  * {@code hub.callbacks.max-attempts}, then it is dead. A callback is claimed before its attempt, so
  * two hub instances never post it together; a crash mid-attempt leaves it due again when the claim
  * runs out (the receiver may then see it twice, with the same {@code event_id}).
@@ -30,11 +36,14 @@ class CallbackDelivery {
 
     private static final Logger log = LoggerFactory.getLogger(CallbackDelivery.class);
     private static final int POSTS_IN_FLIGHT = 8;
+    private static final String JMS = "jms:queue:";
 
     private final CallbackStore store;
     private final HubProperties properties;
     private final HubProperties.Callbacks config;
     private final MeterRegistry meters;
+    private final JmsTemplate jms;
+    private final ObjectMapper mapper;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     // one thread per post in flight, so a slow receiver holds up only its own callbacks
@@ -45,7 +54,9 @@ class CallbackDelivery {
     });
     private final Semaphore inFlight = new Semaphore(POSTS_IN_FLIGHT);
 
-    CallbackDelivery(CallbackStore store, HubProperties properties, MeterRegistry meters) {
+    CallbackDelivery(CallbackStore store, HubProperties properties, MeterRegistry meters, JmsTemplate jms, ObjectMapper mapper) {
+        this.jms = jms;
+        this.mapper = mapper;
         this.store = store;
         this.properties = properties;
         this.config = properties.callbacks();
@@ -75,6 +86,18 @@ class CallbackDelivery {
     private void attempt(CallbackStore.Callback callback) {
         String outcome;
         boolean delivered;
+        if (callback.target().startsWith(JMS)) {
+            try {
+                send(callback);
+                delivered = true;
+                outcome = "sent to " + callback.target();
+            } catch (JmsException e) {
+                delivered = false;
+                outcome = "JMS: " + e.getMessage();
+            }
+            settle(callback, delivered, outcome);
+            return;
+        }
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(callback.target())).timeout(config.timeout())
                     .header("Content-Type", "application/json").header("User-Agent", "whatsapp-hub")
@@ -93,6 +116,35 @@ class CallbackDelivery {
             Thread.currentThread().interrupt();
             return; // stopping: the claim runs out and the callback is due again
         }
+        settle(callback, delivered, outcome);
+    }
+
+    /**
+     * A JMS callback: the body as a text message, {@code JMSCorrelationID} the origin's correlation
+     * id (its metadata's {@code correlation_id}, else the id of the event it was made from, else the
+     * hub message id), the event id and type as properties.
+     */
+    private void send(CallbackStore.Callback callback) {
+        String correlation;
+        try {
+            JsonNode body = mapper.readTree(callback.body());
+            JsonNode metadata = body.path("metadata");
+            correlation = metadata.path("correlation_id").asText(metadata.path("event").path("id")
+                    .asText(body.path("message").path("id").asText(null)));
+        } catch (JsonProcessingException e) {
+            correlation = callback.messageId();
+        }
+        String correlationId = correlation;
+        jms.send(callback.target().substring(JMS.length()), session -> {
+            TextMessage message = session.createTextMessage(callback.body());
+            message.setJMSCorrelationID(correlationId);
+            message.setStringProperty("hubEventId", callback.eventId());
+            message.setStringProperty("hubCallbackType", callback.type());
+            return message;
+        });
+    }
+
+    private void settle(CallbackStore.Callback callback, boolean delivered, String outcome) {
         try {
             if (delivered) {
                 store.delivered(callback, outcome);

@@ -48,7 +48,7 @@ public class Callbacks {
             return Optional.of(message.callbackUrl());
         }
         var client = properties.clients().get(message.client());
-        return client == null || !client.callsBack() ? Optional.empty() : Optional.of(client.callbackUrl().toString());
+        return client == null || !client.callsBack() ? Optional.empty() : Optional.of(client.callbackTarget());
     }
 
     /**

@@ -35,7 +35,7 @@ import org.apache.camel.Exchange;
  */
 record Mapping(String id, String file, int line, String eventType, EventExpression when, String sender,
                EventExpression to, TemplateSpec template, TemplateSpec fallback, String failReason,
-               String category, Map<String, EventExpression> metadata) {
+               String category, Map<String, EventExpression> metadata, EventExpression callback) {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
@@ -226,6 +226,12 @@ record Mapping(String id, String file, int line, String eventType, EventExpressi
             ObjectNode t = request.putObject("template").put("name", chosen.template().name()).put("language", chosen.language());
             t.set("components", components.deepCopy());
             request.set("metadata", meta.deepCopy());
+            if (callback != null) {
+                Object url = callback.evaluate(exchange);
+                if (url != null && !url.toString().isBlank()) {
+                    request.put("callback_url", url.toString());
+                }
+            }
             request.put("idempotency_key", idempotencyPrefix + ":" + id + ":" + i);
             requests.add(request);
         }

@@ -32,7 +32,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 final class MappingFileReader {
 
     private static final Set<String> MAPPING_KEYS = Set.of("mapping", "on", "when", "sender", "to", "template",
-            "category", "metadata", "if-template-unusable");
+            "category", "metadata", "if-template-unusable", "callback");
     private static final Set<String> TEMPLATE_KEYS = Set.of("name", "language", "default-language", "header", "body", "buttons");
     private static final Set<String> CATEGORIES = Set.of("UTILITY", "MARKETING", "AUTHENTICATION");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -151,6 +151,8 @@ final class MappingFileReader {
         } else if (m.containsKey("metadata")) {
             error(line(m.get("metadata")), at + "metadata", "must be a map of names to expressions");
         }
+        // where the messages' statuses and replies go, instead of the client's callback-url
+        EventExpression callback = m.containsKey("callback") ? expression(m.get("callback"), at + "callback") : null;
         TemplateSpec fallback = null;
         String failReason = null;
         Node unusable = m.get("if-template-unusable");
@@ -171,7 +173,7 @@ final class MappingFileReader {
         if (errors.size() > before) {
             return null;
         }
-        return new Mapping(id, file, line(node), type, when, sender, to, template, fallback, failReason, category, metadata);
+        return new Mapping(id, file, line(node), type, when, sender, to, template, fallback, failReason, category, metadata, callback);
     }
 
     private TemplateSpec template(MappingNode node, String at, int line) {

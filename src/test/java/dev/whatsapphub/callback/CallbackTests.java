@@ -238,6 +238,63 @@ class CallbackTests extends HubTestSupport {
         assertThat(timeline.toString()).contains("131000");
     }
 
+    @Test
+    void aClientWithACallbackQueueGetsItsCallbacksThereWithTheCorrelationId() {
+        String correlation = "ORD-" + System.nanoTime();
+        Http.Answer sent = http.post("/api/v1/messages", """
+                {"to": "%s", "template": {"name": "hello_world", "language": "en_US"}, "metadata": {"correlation_id": "%s"}}"""
+                .formatted(newRecipient(), correlation), Map.of("X-API-Key", "other-key", "Content-Type", "application/json"));
+        String id = sent.json().path("id").asText();
+
+        jms.setReceiveTimeout(20_000);
+        List<String> statuses = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            var message = jms.receiveSelected("erp.whatsapp.callbacks", "JMSCorrelationID = '" + correlation + "'");
+            assertThat(message).as("callback " + (i + 1) + " on the queue").isNotNull();
+            JsonNode body = Http.parse((String) convert(message));
+            assertThat(body.path("message").path("id").asText()).isEqualTo(id);
+            statuses.add(body.path("message").path("status").asText());
+        }
+        assertThat(statuses).containsExactly("sent", "delivered", "read");
+    }
+
+    @Test
+    void aMappingsCallbackTakesTheStatusesAndRepliesOfItsMessages() throws Exception {
+        String inbox = inbox("mapping");
+        java.nio.file.Path file = ROUTES_DIR.resolve("zz-callback-test.yaml");
+        java.nio.file.Files.writeString(file, """
+                mapping: callback-test
+                on: com.example.callback.test
+                to: ${body[phone]}
+                template:
+                  name: hello_world
+                  language: en_US
+                callback: %s
+                """.formatted(url(inbox)));
+        String phone = newRecipient();
+        String event = """
+                {"specversion":"1.0","id":"cb-%s","source":"/test","type":"com.example.callback.test","data":{"phone":"%s"}}"""
+                .formatted(phone.substring(1), phone);
+        await().atMost(Duration.ofSeconds(20)).until(() -> http.post("/api/v1/events", event, EVENTS).status() == 202);
+
+        try {
+            List<JsonNode> delivered = awaitCallbacks(inbox, 3);
+
+            assertThat(delivered).extracting(c -> c.path("message").path("status").asText()).containsExactly("sent", "delivered", "read");
+            assertThat(delivered.get(0).path("metadata").path("event").path("id").asText()).isEqualTo("cb-" + phone.substring(1));
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
+    }
+
+    private Object convert(jakarta.jms.Message message) {
+        try {
+            return ((jakarta.jms.TextMessage) message).getText();
+        } catch (jakarta.jms.JMSException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private String postEvent(String phone) {
         String event = """
                 {"specversion":"1.0","id":"evt-%s","source":"/erp/orders","type":"com.example.order.shipped","subject":"A-%s",
