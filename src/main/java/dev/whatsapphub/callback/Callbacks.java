@@ -51,25 +51,32 @@ public class Callbacks {
         return client == null || !client.callsBack() ? Optional.empty() : Optional.of(client.callbackTarget());
     }
 
+    /** A status just applied to a message with a callback target: the status as the hub stores it, and its rank. */
+    public record Applied(String messageId, String status, int rank) {
+    }
+
     /**
-     * The statuses just applied to messages with a callback target: each message whose status moved
-     * past what its last callback said gets one callback with its status now (so callbacks never
-     * go backwards, and a status Meta sends twice is called back once).
+     * The statuses just applied to messages with a callback target, in the order of the webhook:
+     * each status the message reached and no callback has reported yet gets one (a status Meta
+     * sends twice is called back once; one that arrives after a later one, read before delivered,
+     * is not called back: callbacks never go backwards; failed after read was not applied).
      */
-    public void statusesApplied(List<String> messageIds) {
-        for (String id : messageIds) {
-            if (jdbc.update("UPDATE hub_message SET notified_rank = status_rank WHERE id = ? AND notified_rank < status_rank", id) == 0) {
+    public void statusesApplied(List<Applied> applied) {
+        for (Applied a : applied) {
+            if (jdbc.update("""
+                    UPDATE hub_message SET notified_rank = ? WHERE id = ? AND notified_rank < ? AND status_rank >= ?
+                      AND (? < 4 OR status_rank = 4)""", a.rank(), a.messageId(), a.rank(), a.rank(), a.rank()) == 0) {
                 continue;
             }
-            StoredMessage m = messages.find(id).orElseThrow();
+            StoredMessage m = messages.find(a.messageId()).orElseThrow();
             Optional<String> target = target(m);
             if (target.isEmpty()) {
                 continue;
             }
-            ObjectNode body = envelope(id + ":" + m.status(), STATUS, m);
+            ObjectNode body = envelope(m.id() + ":" + a.status(), STATUS, m);
             ObjectNode message = (ObjectNode) body.get("message");
-            message.put("status", m.status());
-            OffsetDateTime at = switch (m.status()) {
+            message.put("status", a.status());
+            OffsetDateTime at = switch (a.status()) {
                 case "sent" -> m.sentAt();
                 case "delivered" -> m.deliveredAt();
                 case "read" -> m.readAt();
@@ -77,14 +84,14 @@ public class Callbacks {
                 default -> m.acceptedAt();
             };
             message.put("timestamp", at == null ? null : at.toInstant().toString());
-            if (m.errorCode() != null) {
+            if ("failed".equals(a.status()) && m.errorCode() != null) {
                 message.putObject("error").put("code", m.errorCode()).put("title", m.errorTitle()).put("detail", m.errorDetail())
                         .put("action", ErrorCodes.action(m.errorCode()));
             }
             if (m.replacedBy() != null) {
                 message.put("replaced_by", m.replacedBy());
             }
-            store.add(body.path("event_id").asText(), m.client(), STATUS, id, target.get(), body.toString());
+            store.add(body.path("event_id").asText(), m.client(), STATUS, m.id(), target.get(), body.toString());
         }
     }
 

@@ -110,15 +110,15 @@ public class StatusRecorder {
 
     /** The callbacks of the applied statuses of messages that have a callback target, in the same transaction. */
     private void callBack(List<StatusUpdate> updates, boolean[] applied) {
-        List<String> ids = new ArrayList<>();
+        List<Callbacks.Applied> called = new ArrayList<>();
         for (int i = 0; i < updates.size(); i++) {
             StatusUpdate u = updates.get(i);
-            if (u != null && applied[i] && u.calledBack() && u.messageId() != null && !ids.contains(u.messageId())) {
-                ids.add(u.messageId());
+            if (u != null && applied[i] && u.calledBack() && u.messageId() != null && u.known()) {
+                called.add(new Callbacks.Applied(u.messageId(), u.storedStatus(), u.rank()));
             }
         }
-        if (!ids.isEmpty()) {
-            callbacks.statusesApplied(ids);
+        if (!called.isEmpty()) {
+            callbacks.statusesApplied(called);
         }
     }
 

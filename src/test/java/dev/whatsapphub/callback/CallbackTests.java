@@ -275,7 +275,12 @@ class CallbackTests extends HubTestSupport {
         String event = """
                 {"specversion":"1.0","id":"cb-%s","source":"/test","type":"com.example.callback.test","data":{"phone":"%s"}}"""
                 .formatted(phone.substring(1), phone);
-        await().atMost(Duration.ofSeconds(20)).until(() -> http.post("/api/v1/events", event, EVENTS).status() == 202);
+        // the file is loaded (its version listed) before the event is posted: an event posted earlier would stay unrouted
+        String version = dev.whatsapphub.Digests.sha256(java.nio.file.Files.readString(file)).substring(0, 12);
+        await().atMost(Duration.ofSeconds(20)).until(() -> http.get("/api/v1/config", Map.of("X-API-Key", API_KEY)).json().path("files")
+                .findValuesAsText("version").contains(version));
+        Http.Answer posted = http.post("/api/v1/events", event, EVENTS);
+        assertThat(posted.json().path("status").asText()).as(posted.text()).isEqualTo("routed");
 
         try {
             List<JsonNode> delivered = awaitCallbacks(inbox, 3);
