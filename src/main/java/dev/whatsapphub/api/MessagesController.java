@@ -25,8 +25,10 @@ class MessagesController {
     private final MessageIntake intake;
     private final MessageStore store;
     private final MessageViews views;
+    private final MessageTimeline timelines;
 
-    MessagesController(MessageIntake intake, MessageStore store, MessageViews views) {
+    MessagesController(MessageIntake intake, MessageStore store, MessageViews views, MessageTimeline timelines) {
+        this.timelines = timelines;
         this.intake = intake;
         this.store = store;
         this.views = views;
@@ -42,9 +44,6 @@ class MessagesController {
         }
         return response.body(Map.of("id", result.id(), "status", result.status()));
     }
-
-    @org.springframework.beans.factory.annotation.Autowired
-    private MessageTimeline timelines;
 
     @GetMapping("/{id}")
     Map<String, Object> status(@PathVariable String id, @RequestAttribute(ApiKeyInterceptor.CLIENT) String client) {

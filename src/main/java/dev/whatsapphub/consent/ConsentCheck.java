@@ -27,6 +27,9 @@ public class ConsentCheck {
     /** Throws {@link OptedOutException} if the customer opted out of what {@code message} is. */
     public void check(AcceptedMessage message, String wabaId) {
         String category = category(message, wabaId);
+        if (!optOuts.suppressible(category)) {
+            return; // a utility template, say: nothing can stop it, so no look-up on the way to the queue
+        }
         Optional<ConsentStore.Change> out = contacts.byRecipient(wabaId, message.recipient())
                 .flatMap(c -> optOuts.optedOut(message.sender(), c.id(), category));
         if (out.isPresent()) {

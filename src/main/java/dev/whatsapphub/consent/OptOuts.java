@@ -69,6 +69,15 @@ public class OptOuts {
         return store.change(sender, contactId, MARKETING, true, "meta_131050", "Meta failed message " + messageId + " with 131050", at);
     }
 
+    /**
+     * Whether a message of {@code category} can have been opted out of at all: marketing (Meta's
+     * opt-outs) and the keywords' category, or every category when the keywords stop "all". The
+     * others need no look-up when they are accepted.
+     */
+    public boolean suppressible(String category) {
+        return MARKETING.equals(category) || keywordCategory.equals(category) || "all".equals(keywordCategory);
+    }
+
     /** Whether the contact opted out of {@code category} (or of everything) from the sender, and how. */
     public Optional<ConsentStore.Change> optedOut(String sender, String contactId, String category) {
         for (String c : List.of(category, "all")) {

@@ -34,9 +34,6 @@ import org.springframework.stereotype.Component;
 @Component
 class InboundRecorder implements Processor {
 
-    /** The exchange header set to true when the wamid was stored before (a webhook delivered twice). */
-    static final String DUPLICATE = "hubInboundDuplicate";
-    static final String CONTACT = "hubContactId";
     static final String WAMID = "hubWamid";
     /** JSON texts for the default route: what belongs to no origin with a callback. */
     static final String UNASSIGNED = "hubUnassigned";
@@ -103,7 +100,6 @@ class InboundRecorder implements Processor {
             // the item may hold personal data: name its fields only
             log.warn("Skipped an inbound message without {} (fields: {})", wamid == null ? "'id'" : "'from_user_id' or 'from'",
                     String.join(", ", (Iterable<String>) message::fieldNames));
-            exchange.getMessage().setHeader(DUPLICATE, true);
             return;
         }
         Contact contact = learned.get();
@@ -145,8 +141,6 @@ class InboundRecorder implements Processor {
         if (!unassigned.isEmpty()) {
             exchange.getMessage().setHeader(UNASSIGNED, unassigned);
         }
-        exchange.getMessage().setHeader(DUPLICATE, !stored);
-        exchange.getMessage().setHeader(CONTACT, contact.id());
         exchange.getMessage().setHeader(WAMID, wamid);
         if (stored && alias != null && markRead.contains(alias)) {
             exchange.getMessage().setHeader(ReadReceipts.SENDER, alias);

@@ -94,8 +94,12 @@ public class MessageFactory {
         if (fallback != null) {
             tagQuickReplies(fallback, request.get("fallback_template"), sender, id);
         }
-        ObjectNode payload = payload(id, recipient, toUserId, sender, type, content, replyTo);
-        ObjectNode fallbackPayload = fallback == null ? null : payload(id, recipient, toUserId, sender, "template", fallback, null);
+        // a user id goes as Meta's "recipient", unless the hub knows the phone number: then "to", which Meta prefers
+        String knownPhone = toUserId && sender != null
+                ? contacts.byUserId(sender.wabaId(), recipient).map(c -> c.waId()).orElse(null) : null;
+        String to = toUserId ? (knownPhone == null ? null : "+" + knownPhone) : recipient;
+        ObjectNode payload = payload(id, to, recipient, type, content, replyTo);
+        ObjectNode fallbackPayload = fallback == null ? null : payload(id, to, recipient, "template", fallback, null);
         return new AcceptedMessage(id, senderAlias, recipient, type, payload,
                 metadata == null || metadata.isNull() ? null : metadata, idempotencyKey, fallbackPayload, null, null,
                 checkWindow && !"template".equals(type), callbackUrl);
@@ -136,19 +140,15 @@ public class MessageFactory {
         }
     }
 
-    /** The Cloud API body of one message. */
-    private ObjectNode payload(String id, String recipient, boolean toUserId, Sender sender, String type, ObjectNode content,
-                               String replyTo) {
+    /** The Cloud API body of one message: to {@code to} (a phone number), else to the user id {@code recipient}. */
+    private static ObjectNode payload(String id, String to, String recipient, String type, ObjectNode content, String replyTo) {
         ObjectNode payload = JsonNodeFactory.instance.objectNode()
                 .put("messaging_product", "whatsapp")
                 .put("recipient_type", "individual");
-        // a user id goes as Meta's "recipient", unless the hub knows the phone number: then "to", which Meta prefers
-        String knownPhone = toUserId && sender != null
-                ? contacts.byUserId(sender.wabaId(), recipient).map(c -> c.waId()).orElse(null) : null;
-        if (toUserId && knownPhone == null) {
+        if (to == null) {
             payload.put("recipient", recipient);
         } else {
-            payload.put("to", toUserId ? "+" + knownPhone : recipient);
+            payload.put("to", to);
         }
         payload.put("type", type);
         payload.set(type, content);

@@ -66,9 +66,9 @@ public class DeadLetters {
      * The dead letters of messages that a {@code failed} status has just failed, for the webhook
      * route to send in its own transaction (so a crash sends them again with the webhook).
      */
-    public List<Letter> fromFailedStatuses(List<String> wamids) {
+    public List<Letter> fromFailedStatuses(List<Failed> failed) {
         List<Letter> letters = new ArrayList<>();
-        for (Failed f : store.failedByWamid(wamids)) {
+        for (Failed f : failed) {
             String reason = "(#" + f.code() + ") " + f.title() + (f.detail() == null || f.detail().isBlank() ? "" : ": " + f.detail())
                     + " (reported by Meta in a failed status)";
             letters.add(new Letter(f.payload(), Map.of(OutboundQueues.MESSAGE_ID, f.id(), OutboundQueues.RECIPIENT, f.recipient(),

@@ -53,19 +53,19 @@ public class MetaFailures {
     }
 
     /**
-     * For the wamids a {@code failed} status has just failed: applies 131047's consequences and
-     * returns the wamids whose messages still go to the dead-letter queue. The caller awaits
+     * For the wamids a {@code failed} status has just failed: applies 131047's and 131050's
+     * consequences and returns the messages that still go to the dead-letter queue. The caller awaits
      * durability before it acknowledges the webhook, so a crash replays all of this (the fallback's
      * idempotency key keeps it one message).
      */
-    public List<String> afterFailures(List<String> wamids) {
-        List<String> deadLetters = new ArrayList<>();
+    public List<MessageStore.Failed> afterFailures(List<String> wamids) {
+        List<MessageStore.Failed> deadLetters = new ArrayList<>();
         for (MessageStore.Failed failed : store.failedByWamid(wamids)) {
             if (failed.code() != 131047) {
                 if (failed.code() == 131050) {
                     optedOut(failed);
                 }
-                deadLetters.add(failed.wamid());
+                deadLetters.add(failed);
                 continue;
             }
             StoredMessage message = store.find(failed.id()).orElseThrow();
@@ -74,7 +74,7 @@ public class MetaFailures {
                 contacts.byRecipient(sender.wabaId(), message.recipient()).ifPresent(c -> windows.metaClosed(message.sender(), c.id(), Instant.now()));
             }
             if (message.fallbackPayload() == null) {
-                deadLetters.add(failed.wamid());
+                deadLetters.add(failed);
                 continue;
             }
             ObjectNode stored = (ObjectNode) json(message.fallbackPayload());

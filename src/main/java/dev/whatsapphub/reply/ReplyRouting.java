@@ -40,6 +40,8 @@ public class ReplyRouting {
     private final JdbcTemplate jdbc;
     private final ObjectMapper mapper;
     private final HubProperties.Conversations config;
+    // media links in replies: the hub's public address, made once
+    private final String mediaBase;
 
     ReplyRouting(MessageStore messages, Callbacks callbacks, MediaStore media, JdbcTemplate jdbc, ObjectMapper mapper,
                  HubProperties properties) {
@@ -49,6 +51,7 @@ public class ReplyRouting {
         this.jdbc = jdbc;
         this.mapper = mapper;
         this.config = properties.conversations();
+        this.mediaBase = config.publicUrl().toString().replaceAll("/+$", "") + "/api/v1/media/";
     }
 
     /** Routes a stored customer message of {@code contact} to {@code sender}; idempotent (the callback's event id is the wamid). */
@@ -134,7 +137,7 @@ public class ReplyRouting {
             case "image", "video", "audio", "document", "sticker" -> {
                 ObjectNode file = reply.putObject("media");
                 media.ofMessage(message.path("id").asText()).ifPresent(m -> file.put("id", m.id())
-                        .put("url", config.publicUrl().toString().replaceAll("/+$", "") + "/api/v1/media/" + m.id()));
+                        .put("url", mediaBase + m.id()));
                 file.put("mime_type", message.path(type).path("mime_type").asText(null));
                 if (message.path(type).has("caption")) {
                     file.put("caption", message.path(type).path("caption").asText());

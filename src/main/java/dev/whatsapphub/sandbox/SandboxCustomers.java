@@ -8,7 +8,6 @@ import java.math.BigInteger;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
  * The sandbox's customers as Meta identifies them since 2026: a business-scoped user id per
@@ -21,9 +20,6 @@ class SandboxCustomers {
     /** A customer of one business account; {@code waId} is null when only the user id is known. */
     record Customer(String wabaId, String userId, String waId, String username) {
     }
-
-    /** Meta's format: ISO 3166 alpha-2, a period, up to 128 alphanumerics ({@code ENT.} for a parent id). */
-    static final Pattern USER_ID = Identity.USER_ID;
 
     private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
 
@@ -38,12 +34,12 @@ class SandboxCustomers {
 
     /** The customer with this user id in the account; one not seen before is a username user with no known phone number. */
     Customer byUserId(String wabaId, String userId) {
-        return byUserId.computeIfAbsent(wabaId + ":" + userId, k -> new Customer(wabaId, userId, null, "user" + userId.hashCode()));
+        return byUserId.computeIfAbsent(wabaId + ":" + userId, k -> new Customer(wabaId, userId, null, username(userId)));
     }
 
     /** A customer by phone number (any format with digits) or user id; empty if it is neither. */
     Optional<Customer> find(String wabaId, String customer) {
-        if (USER_ID.matcher(customer).matches()) {
+        if (Identity.USER_ID.matcher(customer).matches()) {
             return Optional.of(byUserId(wabaId, customer));
         }
         String digits = customer.replaceAll("[\\s+().-]", "");
@@ -55,9 +51,14 @@ class SandboxCustomers {
         if (customer.username() != null) {
             return customer;
         }
-        Customer renamed = new Customer(customer.wabaId(), customer.userId(), customer.waId(), "user" + customer.userId().hashCode());
+        Customer renamed = new Customer(customer.wabaId(), customer.userId(), customer.waId(), username(customer.userId()));
         byUserId.put(customer.wabaId() + ":" + customer.userId(), renamed);
         return renamed;
+    }
+
+    /** The sandbox's username of a user: made from the user id, so it is the same every time. */
+    private static String username(String userId) {
+        return "user" + Integer.toUnsignedString(userId.hashCode());
     }
 
     private static String derivedUserId(String wabaId, String waId) {

@@ -3,6 +3,7 @@ package dev.whatsapphub.sandbox;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.whatsapphub.contact.Identity;
 import dev.whatsapphub.sandbox.SandboxProperties.PhoneNumber;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -43,7 +44,7 @@ class SandboxMessages {
         String to = body.path("to").asText(null);
         String digits = to == null ? null : to.replaceAll("[\\s+()-]", "");
         String waId = digits != null && digits.matches("\\d{7,15}") ? digits : null;
-        String userId = to == null && SandboxCustomers.USER_ID.matcher(body.path("recipient").asText("")).matches()
+        String userId = to == null && Identity.USER_ID.matcher(body.path("recipient").asText("")).matches()
                 ? body.path("recipient").asText() : null;
         SandboxCustomers.Customer customer = waId != null ? customers.byPhone(number.wabaId(), waId)
                 : userId != null ? customers.byUserId(number.wabaId(), userId) : null;

@@ -14,7 +14,7 @@ import java.util.Map;
  * One item of {@code statuses[]} in a webhook. {@code messageId} is the hub's id, echoed by Meta
  * in {@code biz_opaque_callback_data}; {@code wamid} is Meta's id; {@code calledBack}: the message has
  * a callback target, which the hub marks in the same field ({@link #NOTIFY}), so that statuses of
- * the other messages cost nothing more ({@code calledBack}).
+ * the other messages cost nothing more.
  */
 public record StatusUpdate(String messageId, String wamid, String status, OffsetDateTime timestamp, CloudApiError error,
                            String raw, boolean calledBack) {

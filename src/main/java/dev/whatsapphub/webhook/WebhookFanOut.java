@@ -9,6 +9,7 @@ import dev.whatsapphub.outbound.DeadLetters;
 import dev.whatsapphub.outbound.MetaFailures;
 import dev.whatsapphub.status.StatusRecorder;
 import dev.whatsapphub.store.Durability;
+import dev.whatsapphub.store.MessageStore;
 import dev.whatsapphub.status.StatusUpdate;
 import dev.whatsapphub.templates.TemplateChanges;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,12 +48,12 @@ class WebhookFanOut implements Processor {
     private final DeadLetters deadLetters;
     private final Durability durability;
     private final ContactLinks links;
-    private final MetaFailures fallbacks;
+    private final MetaFailures metaFailures;
 
     WebhookFanOut(ObjectMapper mapper, StatusRecorder statuses, MeterRegistry meters, TemplateChanges templateChanges,
-                  DeadLetters deadLetters, Durability durability, ContactLinks links, MetaFailures fallbacks) {
+                  DeadLetters deadLetters, Durability durability, ContactLinks links, MetaFailures metaFailures) {
         this.links = links;
-        this.fallbacks = fallbacks;
+        this.metaFailures = metaFailures;
         this.deadLetters = deadLetters;
         this.durability = durability;
         this.mapper = mapper;
@@ -77,17 +78,14 @@ class WebhookFanOut implements Processor {
                 if ("user_preferences".equals(field)) {
                     // a customer stopped or resumed marketing: the consent stage records it, in order with their messages
                     for (JsonNode preference : value.path("user_preferences")) {
-                        ObjectNode item = mapper.createObjectNode().put("waba_id", entry.path("id").asText());
-                        item.set("metadata", value.path("metadata").isObject() ? value.path("metadata") : mapper.createObjectNode());
-                        inbound.add(item.set("user_preference", preference).toString());
+                        inbound.add(inboundItem(entry, value).set("user_preference", preference).toString());
                     }
                     continue;
                 }
                 if ("user_id_update".equals(field)) {
                     // a customer's new business-scoped user id: the contacts stage follows it, in order with their messages
                     for (JsonNode update : value.path("user_id_update")) {
-                        inbound.add(mapper.createObjectNode().put("waba_id", entry.path("id").asText())
-                                .set("user_id_update", update).toString());
+                        inbound.add(inboundItem(entry, value).set("user_id_update", update).toString());
                     }
                     continue;
                 }
@@ -108,8 +106,7 @@ class WebhookFanOut implements Processor {
                     }
                 }
                 for (JsonNode message : value.path("messages")) {
-                    ObjectNode item = mapper.createObjectNode().put("waba_id", entry.path("id").asText());
-                    item.set("metadata", value.path("metadata").isObject() ? value.path("metadata") : mapper.createObjectNode());
+                    ObjectNode item = inboundItem(entry, value);
                     item.set("contacts", value.path("contacts").isArray() ? value.path("contacts") : mapper.createArrayNode());
                     inbound.add(item.set("message", message).toString());
                 }
@@ -122,10 +119,17 @@ class WebhookFanOut implements Processor {
         statuses.record(updates);
         List<String> failed = updates.stream().filter(u -> "failed".equals(u.status())).map(StatusUpdate::wamid).distinct().toList();
         // a 131047 closes the window, and a message with a fallback template is replaced rather than dead-lettered
-        List<String> dead = failed.isEmpty() ? List.of() : fallbacks.afterFailures(failed);
+        List<MessageStore.Failed> dead = failed.isEmpty() ? List.of() : metaFailures.afterFailures(failed);
         exchange.getMessage().setBody(new Items(inbound, other, dead.isEmpty() ? List.of() : deadLetters.fromFailedStatuses(dead)));
         // the statuses on disk before the JMS commit takes the post off hub.webhooks
         durability.await();
+    }
+
+    /** An item for hub.inbound: the WABA the entry is of and the change's metadata (phone_number_id), for one inner item. */
+    private ObjectNode inboundItem(JsonNode entry, JsonNode value) {
+        ObjectNode item = mapper.createObjectNode().put("waba_id", entry.path("id").asText());
+        item.set("metadata", value.path("metadata").isObject() ? value.path("metadata") : mapper.createObjectNode());
+        return item;
     }
 
     private static String fieldNames(JsonNode item) {
