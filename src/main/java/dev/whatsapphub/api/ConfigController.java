@@ -1,6 +1,6 @@
 package dev.whatsapphub.api;
 
-import dev.whatsapphub.mapping.RoutesDirectory;
+import dev.whatsapphub.folder.OperatorFolders;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.http.MediaType;
@@ -11,17 +11,17 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class ConfigController {
 
-    private final RoutesDirectory routes;
+    private final OperatorFolders folders;
 
-    ConfigController(RoutesDirectory routes) {
-        this.routes = routes;
+    ConfigController(OperatorFolders folders) {
+        this.folders = folders;
     }
 
     @GetMapping(path = "/api/v1/config", produces = MediaType.APPLICATION_JSON_VALUE)
     Map<String, Object> config() {
         Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("routes_dir", routes.folder().toString());
-        answer.put("files", routes.view());
+        answer.put("routes_dir", folders.routes().path().toString());
+        answer.put("files", folders.routes().view());
         return answer;
     }
 }

@@ -1,6 +1,6 @@
 package dev.whatsapphub.api;
 
-import dev.whatsapphub.mapping.InvalidEventException;
+import dev.whatsapphub.events.InvalidEventException;
 import dev.whatsapphub.model.InvalidMessageException;
 import dev.whatsapphub.model.TemplatesNotLoadedException;
 import dev.whatsapphub.outbound.MessageIntake;

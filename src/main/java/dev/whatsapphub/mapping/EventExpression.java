@@ -1,11 +1,12 @@
 package dev.whatsapphub.mapping;
 
+import dev.whatsapphub.Causes;
+import dev.whatsapphub.model.CloudEvent;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
 import org.apache.camel.Predicate;
 import org.apache.camel.support.DefaultExchange;
-import org.springframework.core.NestedExceptionUtils;
 
 /**
  * A Camel Simple expression of a mapping, compiled when the file loads. It is evaluated against
@@ -99,7 +100,7 @@ final class EventExpression {
             }
             return value;
         } catch (Exception e) {
-            throw new EvaluationException(field, line, "'" + text + "' cannot be evaluated on this event: " + rootMessage(e));
+            throw new EvaluationException(field, line, "'" + text + "' cannot be evaluated on this event: " + Causes.rootMessage(e));
         }
     }
 
@@ -128,14 +129,8 @@ final class EventExpression {
             }
             return result;
         } catch (Exception e) {
-            throw new EvaluationException(field, line, "condition '" + text + "' cannot be evaluated on this event: " + rootMessage(e));
+            throw new EvaluationException(field, line, "condition '" + text + "' cannot be evaluated on this event: " + Causes.rootMessage(e));
         }
     }
 
-    /** The innermost cause's message, first line only (Camel's parse errors draw a caret below). */
-    static String rootMessage(Throwable e) {
-        Throwable root = NestedExceptionUtils.getMostSpecificCause(e);
-        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return message.lines().findFirst().orElse(message);
-    }
 }

@@ -6,6 +6,7 @@ import dev.whatsapphub.Digests;
 import dev.whatsapphub.HubProperties;
 import dev.whatsapphub.HubProperties.Sender;
 import dev.whatsapphub.mapping.EventExpression.EvaluationException;
+import dev.whatsapphub.model.CloudEvent;
 import dev.whatsapphub.model.FieldError;
 import dev.whatsapphub.model.TemplatesNotLoadedException;
 import dev.whatsapphub.templates.TemplateRegistry;
@@ -33,14 +34,14 @@ public class EventRouter {
 
     static final int MAX_MESSAGES = 100;
 
-    private final RoutesDirectory routes;
+    private final MappingFiles files;
     private final CamelContext camel;
     private final TemplateRegistry templates;
     private final HubProperties properties;
     private final ObjectMapper mapper;
 
-    public EventRouter(RoutesDirectory routes, CamelContext camel, TemplateRegistry templates, HubProperties properties, ObjectMapper mapper) {
-        this.routes = routes;
+    public EventRouter(MappingFiles files, CamelContext camel, TemplateRegistry templates, HubProperties properties, ObjectMapper mapper) {
+        this.files = files;
         this.camel = camel;
         this.templates = templates;
         this.properties = properties;
@@ -52,7 +53,7 @@ public class EventRouter {
         List<FieldError> errors = new ArrayList<>();
         Exchange exchange = EventExpression.exchangeFor(camel, event, event.dataAsJava(mapper));
         String prefix = "evt-" + Digests.sha256(event.key()).substring(0, 32);
-        for (Mapping m : routes.mappings()) {
+        for (Mapping m : files.mappings()) {
             try {
                 if (!m.takes(event, exchange)) {
                     continue;

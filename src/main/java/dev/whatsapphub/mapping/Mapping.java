@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whatsapphub.mapping.EventExpression.EvaluationException;
+import dev.whatsapphub.model.CloudEvent;
 import dev.whatsapphub.templates.Template;
 import dev.whatsapphub.templates.TemplateCheck;
 import dev.whatsapphub.templates.TemplateMismatch;

@@ -1,5 +1,6 @@
 package dev.whatsapphub.mapping;
 
+import dev.whatsapphub.folder.YamlFile;
 import dev.whatsapphub.mapping.Mapping.ButtonParam;
 import dev.whatsapphub.mapping.Mapping.CurrencyParam;
 import dev.whatsapphub.mapping.Mapping.DateParam;
@@ -7,21 +8,15 @@ import dev.whatsapphub.mapping.Mapping.MediaParam;
 import dev.whatsapphub.mapping.Mapping.Param;
 import dev.whatsapphub.mapping.Mapping.TemplateSpec;
 import dev.whatsapphub.mapping.Mapping.TextParam;
-import java.io.StringReader;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
@@ -40,46 +35,25 @@ final class MappingFileReader {
     private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}(_[A-Z]{2})?");
 
     private final CamelContext camel;
+    private final YamlFile yaml;
     private final String file;
-    private final List<MappingError> errors = new ArrayList<>();
-    private final Map<Node, Integer> keyLines = new IdentityHashMap<>();
 
-    private MappingFileReader(CamelContext camel, String file) {
+    private MappingFileReader(CamelContext camel, YamlFile yaml) {
         this.camel = camel;
-        this.file = file;
+        this.yaml = yaml;
+        this.file = yaml.file();
     }
 
-    record Result(List<Mapping> mappings, List<MappingError> errors) {
+    /** The mappings of a file; none when it has a problem (recorded in {@code yaml}). */
+    static List<Mapping> read(CamelContext camel, YamlFile yaml) {
+        int before = yaml.problemCount();
+        List<Mapping> mappings = yaml.root() == null ? List.of() : new MappingFileReader(camel, yaml).readAll(yaml.root());
+        return yaml.problemCount() == before ? mappings : List.of();
     }
 
-    /** Whether the text is a Camel YAML DSL route file (a top-level list) rather than a mapping file. */
-    static boolean isCamelRoutes(String text) {
-        try {
-            return new Yaml(new LoaderOptions()).compose(new StringReader(text)) instanceof SequenceNode;
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
-    static Result read(CamelContext camel, String file, String text) {
-        MappingFileReader reader = new MappingFileReader(camel, file);
-        List<Mapping> mappings = reader.readAll(text);
-        return new Result(reader.errors.isEmpty() ? mappings : List.of(), List.copyOf(reader.errors));
-    }
-
-    private List<Mapping> readAll(String text) {
-        Node root;
-        try {
-            root = new Yaml(new LoaderOptions()).compose(new StringReader(text));
-        } catch (MarkedYAMLException e) {
-            error(e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1, "", "not valid YAML: " + e.getProblem());
-            return List.of();
-        } catch (RuntimeException e) {
-            error(0, "", "not valid YAML: " + e.getMessage());
-            return List.of();
-        }
+    private List<Mapping> readAll(Node root) {
         if (!(root instanceof MappingNode map)) {
-            error(root == null ? 0 : line(root), "", "a mapping file is a YAML map with 'on', 'to' and 'template' (or 'mappings:' with a list of them)");
+            error(line(root), "", "a mapping file is a YAML map with 'on', 'to' and 'template' (or 'mappings:' with a list of them)");
             return List.of();
         }
         Map<String, Node> top = entries(map, "");
@@ -92,13 +66,13 @@ final class MappingFileReader {
             for (int i = 0; i < list.getValue().size(); i++) {
                 Node item = list.getValue().get(i);
                 if (item instanceof MappingNode m) {
-                    mappings.add(mapping(m, "mappings[" + i + "].", defaultId() + "-" + (i + 1)));
+                    mappings.add(mapping(m, "mappings[" + i + "].", yaml.baseName() + "-" + (i + 1)));
                 } else {
                     error(line(item), "mappings[" + i + "]", "must be a map");
                 }
             }
         } else {
-            mappings.add(mapping(map, "", defaultId()));
+            mappings.add(mapping(map, "", yaml.baseName()));
         }
         List<String> ids = new ArrayList<>();
         for (Mapping m : mappings) {
@@ -112,13 +86,8 @@ final class MappingFileReader {
         return mappings;
     }
 
-    private String defaultId() {
-        String name = file.replaceAll("^.*/", "");
-        return name.replaceAll("\\.ya?ml$", "");
-    }
-
     private Mapping mapping(MappingNode node, String at, String defaultId) {
-        int before = errors.size();
+        int before = yaml.problemCount();
         Map<String, Node> m = entries(node, at);
         unknownKeys(m, MAPPING_KEYS, at);
         String id = scalar(m, "mapping", at, false);
@@ -170,7 +139,7 @@ final class MappingFileReader {
         } else if (unusable != null) {
             error(line(unusable), at + "if-template-unusable", "is 'fail', {fail: <reason>} or {fallback: <template>}");
         }
-        if (errors.size() > before) {
+        if (yaml.problemCount() > before) {
             return null;
         }
         return new Mapping(id, file, line(node), type, when, sender, to, template, fallback, failReason, category, metadata, callback);
@@ -342,53 +311,26 @@ final class MappingFileReader {
     }
 
     private String scalar(Map<String, Node> m, String key, String at, boolean required) {
-        Node node = m.get(key);
-        if (node == null) {
-            if (required) {
-                error(0, at + key, "is required");
-            }
-            return null;
-        }
-        if (!(node instanceof ScalarNode s) || s.getValue().isBlank()) {
-            error(line(node), at + key, "must be a single value");
-            return null;
-        }
-        return s.getValue().trim();
+        return yaml.scalar(m, key, at, required);
     }
 
     private Map<String, Node> entries(MappingNode node, String at) {
-        Map<String, Node> entries = new LinkedHashMap<>();
-        for (NodeTuple tuple : node.getValue()) {
-            if (tuple.getKeyNode() instanceof ScalarNode key) {
-                keyLines.put(tuple.getValueNode(), line(key));
-                if (entries.put(key.getValue(), tuple.getValueNode()) != null) {
-                    error(line(key), at + key.getValue(), "appears twice");
-                }
-            } else {
-                error(line(tuple.getKeyNode()), at, "keys must be plain names");
-            }
-        }
-        return entries;
+        return yaml.entries(node, at);
     }
 
     private void unknownKeys(Map<String, Node> m, Set<String> known, String at) {
-        m.forEach((key, node) -> {
-            if (!known.contains(key) && !("".equals(at) && "mappings".equals(key))) {
-                error(line(node), at + key, "is not a setting here (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
-            }
-        });
+        yaml.unknownKeys(m, known, at);
     }
 
-    /** The line of the key a value belongs to ("template:"), not of the value's first line. */
     private int keyLine(Node value) {
-        return keyLines.getOrDefault(value, line(value));
+        return yaml.keyLine(value);
     }
 
     private static int line(Node node) {
-        return node == null || node.getStartMark() == null ? 0 : node.getStartMark().getLine() + 1;
+        return YamlFile.line(node);
     }
 
     private void error(int line, String field, String rule) {
-        errors.add(new MappingError(file, line, field, rule));
+        yaml.problem(line, field, rule);
     }
 }

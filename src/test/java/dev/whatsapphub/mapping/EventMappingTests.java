@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whatsapphub.Http;
+import dev.whatsapphub.events.EventIntake;
 import dev.whatsapphub.HubTestSupport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

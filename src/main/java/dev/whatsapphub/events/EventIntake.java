@@ -1,11 +1,13 @@
-package dev.whatsapphub.mapping;
+package dev.whatsapphub.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.whatsapphub.mapping.EventRouter;
 import dev.whatsapphub.mapping.EventRouter.Rendered;
 import dev.whatsapphub.mapping.EventRouter.Routing;
 import dev.whatsapphub.model.AcceptedMessage;
+import dev.whatsapphub.model.CloudEvent;
 import dev.whatsapphub.model.FieldError;
 import dev.whatsapphub.model.InvalidMessageException;
 import dev.whatsapphub.consent.OptedOutException;

@@ -1,4 +1,4 @@
-package dev.whatsapphub.mapping;
+package dev.whatsapphub.events;
 
 import dev.whatsapphub.model.FieldError;
 import dev.whatsapphub.model.InvalidMessageException;

@@ -1,4 +1,4 @@
-package dev.whatsapphub.mapping;
+package dev.whatsapphub.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -114,7 +114,7 @@ public record CloudEvent(String id, String source, String type, String subject, 
     }
 
     /** The event's data as plain Java maps and lists, the body Simple expressions navigate. */
-    Object dataAsJava(ObjectMapper mapper) {
+    public Object dataAsJava(ObjectMapper mapper) {
         return mapper.convertValue(data, Object.class);
     }
 }

@@ -1,9 +1,10 @@
-package dev.whatsapphub.mapping;
+package dev.whatsapphub.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.whatsapphub.broker.BrokerConfiguration;
 import dev.whatsapphub.HubProperties;
+import dev.whatsapphub.model.CloudEvent;
 import dev.whatsapphub.model.FieldError;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +15,8 @@ import org.springframework.stereotype.Component;
 /**
  * {@code events-in}: CloudEvents (JSON, structured mode) from the {@code hub.events} queue,
  * where legacy systems and connector routes put them. An event that cannot be taken in goes
- * to {@code hub.events.dlq} with the reason, in the same transaction; a failure of the hub
- * itself (database, broker) rolls back, and the broker delivers the event again.
+ * to {@code hub.events.dlq} with the reason ({@code event-intake}); a failure of the hub itself
+ * (database, broker) rolls back, and the broker delivers the event again.
  */
 @Component
 class EventRoutes extends RouteBuilder {
@@ -38,13 +39,9 @@ class EventRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        onException(InvalidEventException.class)
-                .handled(true)
-                .process(this::reason)
-                .to("jms:queue:" + DEAD_LETTERS);
-
         from(BrokerConfiguration.transactedConsumer(QUEUE, 2))
                 .routeId("events-in")
+                .routeConfigurationId(EventIntakeErrorHandling.ID)
                 .process(this::accept);
     }
 
@@ -70,12 +67,5 @@ class EventRoutes extends RouteBuilder {
             return named;
         }
         return properties.clients().size() == 1 ? properties.clients().keySet().iterator().next() : NO_CLIENT;
-    }
-
-    private void reason(Exchange exchange) {
-        InvalidEventException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, InvalidEventException.class);
-        String reason = String.join("; ", e.errors().stream().map(fe -> fe.field() + ": " + fe.rule()).toList());
-        exchange.getMessage().setHeader(EventIntake.REASON, reason.length() > 4000 ? reason.substring(0, 4000) : reason);
-        log.warn("Event from {} went to {}: {}", QUEUE, DEAD_LETTERS, reason);
     }
 }

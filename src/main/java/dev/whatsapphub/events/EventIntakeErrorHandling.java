@@ -1,0 +1,53 @@
+package dev.whatsapphub.events;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code event-intake}: what happens to a payload that cannot become an event the hub takes in
+ * (not a CloudEvent, not convertible, data its mapping cannot use). It goes, as it arrived, to the
+ * dead-letter queue the route names in {@link #DEAD_LETTERS} ({@code hub.events.dlq} if none) with
+ * the reason in {@link EventIntake#REASON}, in the consumer's transaction, and the consumer goes
+ * on; a route that answers its sender names the endpoint that makes the rejection in
+ * {@link #ON_REJECTED}. Any other failure (database, broker) is not handled here: a transacted
+ * consumer rolls back and the broker delivers the payload again. Routes opt in by id: the hub's
+ * own, connector routes and operators' YAML routes ({@code routeConfigurationId: event-intake}).
+ */
+@Component
+public class EventIntakeErrorHandling extends RouteConfigurationBuilder {
+
+    public static final String ID = "event-intake";
+    /** Exchange property: the queue for payloads that cannot be taken in. */
+    public static final String DEAD_LETTERS = "hubDeadLetters";
+    /** Exchange property: an endpoint called after the dead letter is written, to answer the sender. */
+    public static final String ON_REJECTED = "hubOnRejected";
+
+    private static final Logger log = LoggerFactory.getLogger(EventIntakeErrorHandling.class);
+
+    @Override
+    public void configuration() {
+        routeConfiguration(ID)
+                .onException(InvalidEventException.class)
+                    .handled(true)
+                    .useOriginalMessage()
+                    .process(EventIntakeErrorHandling::reason)
+                    .toD("jms:queue:${exchangeProperty." + DEAD_LETTERS + "}")
+                    .choice()
+                        .when(exchangeProperty(ON_REJECTED).isNotNull())
+                            .toD("${exchangeProperty." + ON_REJECTED + "}")
+                    .end();
+    }
+
+    private static void reason(Exchange exchange) {
+        InvalidEventException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, InvalidEventException.class);
+        String reason = String.join("; ", e.errors().stream().map(fe -> fe.field() + ": " + fe.rule()).toList());
+        exchange.getMessage().setHeader(EventIntake.REASON, reason.length() > 4000 ? reason.substring(0, 4000) : reason);
+        if (exchange.getProperty(DEAD_LETTERS) == null) {
+            exchange.setProperty(DEAD_LETTERS, EventRoutes.DEAD_LETTERS);
+        }
+        log.warn("Payload of route {} went to {}: {}", exchange.getFromRouteId(), exchange.getProperty(DEAD_LETTERS), reason);
+    }
+}
