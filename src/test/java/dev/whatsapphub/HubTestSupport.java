@@ -47,7 +47,9 @@ public abstract class HubTestSupport {
     private static final int PORT = freePort();
     private static final Path DATA_DIR = tempDir();
     /** A copy of the shipped routes/ folder: tests edit mapping files there, never the repository's. */
-    protected static final Path ROUTES_DIR = routesCopy();
+    protected static final Path ROUTES_DIR = copyOf("routes");
+    /** A copy of the shipped connectors/ folder, edited by connector tests. */
+    protected static final Path CONNECTORS_DIR = copyOf("connectors");
     private static final AtomicInteger RECIPIENTS = new AtomicInteger();
 
     protected final Http http = new Http(PORT);
@@ -57,6 +59,7 @@ public abstract class HubTestSupport {
         registry.add("server.port", () -> PORT);
         registry.add("hub.data-dir", DATA_DIR::toString);
         registry.add("hub.routes-dir", ROUTES_DIR::toString);
+        registry.add("hub.connectors-dir", CONNECTORS_DIR::toString);
         registry.add("hub.routes-poll-interval", () -> "200ms");
     }
 
@@ -112,11 +115,11 @@ public abstract class HubTestSupport {
         }
     }
 
-    private static Path routesCopy() {
+    private static Path copyOf(String folder) {
         try {
-            Path dir = Files.createTempDirectory("hub-routes-");
-            try (var files = Files.list(Path.of("routes"))) {
-                for (Path f : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+            Path dir = Files.createTempDirectory("hub-" + folder + "-");
+            try (var files = Files.list(Path.of(folder))) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
                     Files.copy(f, dir.resolve(f.getFileName()));
                 }
             }

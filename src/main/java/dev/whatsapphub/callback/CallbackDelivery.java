@@ -7,11 +7,6 @@ import dev.whatsapphub.HubProperties;
 import jakarta.jms.TextMessage;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ExecutorService;
@@ -19,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jms.JmsException;
 import org.springframework.jms.core.JmsTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -44,8 +40,8 @@ class CallbackDelivery {
     private final MeterRegistry meters;
     private final JmsTemplate jms;
     private final ObjectMapper mapper;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final ObjectProvider<ConnectorCallbacks> connectors;
+    private final SignedPost post;
     // one thread per post in flight, so a slow receiver holds up only its own callbacks
     private final ExecutorService posters = Executors.newFixedThreadPool(POSTS_IN_FLIGHT, r -> {
         Thread t = new Thread(r, "hub-callback-post");
@@ -54,7 +50,10 @@ class CallbackDelivery {
     });
     private final Semaphore inFlight = new Semaphore(POSTS_IN_FLIGHT);
 
-    CallbackDelivery(CallbackStore store, HubProperties properties, MeterRegistry meters, JmsTemplate jms, ObjectMapper mapper) {
+    CallbackDelivery(CallbackStore store, HubProperties properties, MeterRegistry meters, JmsTemplate jms, ObjectMapper mapper,
+                     ObjectProvider<ConnectorCallbacks> connectors, SignedPost post) {
+        this.post = post;
+        this.connectors = connectors;
         this.jms = jms;
         this.mapper = mapper;
         this.store = store;
@@ -86,6 +85,14 @@ class CallbackDelivery {
     private void attempt(CallbackStore.Callback callback) {
         String outcome;
         boolean delivered;
+        if (callback.target().startsWith(ConnectorCallbacks.TARGET_PREFIX)) {
+            ConnectorCallbacks.Delivery delivery = connectors.getIfAvailable() == null
+                    ? new ConnectorCallbacks.Delivery(false, "no connectors in this hub")
+                    : connectors.getObject().deliver(callback.target().substring(ConnectorCallbacks.TARGET_PREFIX.length()),
+                            callback.eventId(), callback.type(), callback.body());
+            settle(callback, delivery.delivered(), delivery.outcome());
+            return;
+        }
         if (callback.target().startsWith(JMS)) {
             try {
                 send(callback);
@@ -99,19 +106,9 @@ class CallbackDelivery {
             return;
         }
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(callback.target())).timeout(config.timeout())
-                    .header("Content-Type", "application/json").header("User-Agent", "whatsapp-hub")
-                    .POST(HttpRequest.BodyPublishers.ofString(callback.body()));
-            String secret = secret(callback.client());
-            if (secret != null) {
-                request.header(CallbackSignature.HEADER, CallbackSignature.sign(callback.body(), secret, Instant.now().getEpochSecond()));
-            }
-            HttpResponse<Void> answer = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
-            delivered = answer.statusCode() / 100 == 2;
-            outcome = "HTTP " + answer.statusCode();
-        } catch (IOException | IllegalArgumentException e) {
-            delivered = false;
-            outcome = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            ConnectorCallbacks.Delivery answer = post.post(callback.target(), callback.body(), secret(callback.client()));
+            delivered = answer.delivered();
+            outcome = answer.outcome();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return; // stopping: the claim runs out and the callback is due again

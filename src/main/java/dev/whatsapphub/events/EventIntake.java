@@ -2,7 +2,9 @@ package dev.whatsapphub.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whatsapphub.mapping.EventRouter;
 import dev.whatsapphub.mapping.EventRouter.Rendered;
 import dev.whatsapphub.mapping.EventRouter.Routing;
@@ -81,6 +83,26 @@ public class EventIntake {
     }
 
     /**
+     * An event a connector made: its messages carry {@code origin} in their metadata (as
+     * {@code connector}) and call back to {@code callbackTarget} unless their mapping names a callback.
+     */
+    public Outcome accept(String client, CloudEvent event, ObjectNode origin, String callbackTarget) {
+        Optional<Outcome> first = recorded(event);
+        if (first.isPresent()) {
+            return first.get();
+        }
+        Routing routing = router.route(event);
+        routing.messages().forEach(r -> {
+            JsonNode metadata = r.request().path("metadata");
+            (metadata.isObject() ? (ObjectNode) metadata : r.request().putObject("metadata")).set("connector", origin);
+        });
+        Prepared prepared = checked(event, routing);
+        List<AcceptedMessage> messages = prepared.messages().stream()
+                .map(m -> m.callbackUrl() == null && callbackTarget != null ? m.withCallbackTarget(callbackTarget) : m).toList();
+        return accept(client, new Prepared(event, prepared.rendered(), messages));
+    }
+
+    /**
      * A batch: every new event is routed and checked before any is taken in (one bad event refuses
      * the batch); each is then its own unit, and a repeat answers with its first result.
      */
@@ -101,7 +123,10 @@ public class EventIntake {
      * all its messages or none.
      */
     public Prepared prepare(CloudEvent event) {
-        Routing routing = router.route(event);
+        return checked(event, router.route(event));
+    }
+
+    private Prepared checked(CloudEvent event, Routing routing) {
         List<FieldError> errors = new ArrayList<>(routing.errors());
         List<AcceptedMessage> messages = validate(routing.messages(), errors);
         if (!errors.isEmpty()) {

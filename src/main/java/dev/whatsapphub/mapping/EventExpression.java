@@ -9,14 +9,14 @@ import org.apache.camel.Predicate;
 import org.apache.camel.support.DefaultExchange;
 
 /**
- * A Camel Simple expression of a mapping, compiled when the file loads. It is evaluated against
+ * A Camel Simple expression of a mapping or connector file, compiled when the file loads. It is evaluated against
  * an exchange whose body is the event's {@code data} (maps and lists) and whose headers are the
  * event's attributes as in CloudEvents' HTTP binary mode ({@code ce-id}, {@code ce-type}, ...).
  */
-final class EventExpression {
+public final class EventExpression {
 
     /** An expression that failed on an event: the field of the mapping, the line of its key, and why. */
-    static final class EvaluationException extends RuntimeException {
+    public static final class EvaluationException extends RuntimeException {
         private final String field;
         private final int line;
 
@@ -26,11 +26,11 @@ final class EventExpression {
             this.line = line;
         }
 
-        String field() {
+        public String field() {
             return field;
         }
 
-        int line() {
+        public int line() {
             return line;
         }
     }
@@ -50,7 +50,7 @@ final class EventExpression {
     }
 
     /** Throws IllegalArgumentException with Simple's own message when the text does not parse. */
-    static EventExpression of(CamelContext camel, String text, String field, int line) {
+    public static EventExpression of(CamelContext camel, String text, String field, int line) {
         try {
             Expression e = camel.resolveLanguage("simple").createExpression(text);
             e.init(camel);
@@ -60,7 +60,7 @@ final class EventExpression {
         }
     }
 
-    static EventExpression predicate(CamelContext camel, String text, String field, int line) {
+    public static EventExpression predicate(CamelContext camel, String text, String field, int line) {
         try {
             Predicate p = camel.resolveLanguage("simple").createPredicate(text);
             p.init(camel);
@@ -70,7 +70,7 @@ final class EventExpression {
         }
     }
 
-    static Exchange exchangeFor(CamelContext camel, CloudEvent event, Object data) {
+    public static Exchange exchangeFor(CamelContext camel, CloudEvent event, Object data) {
         Exchange exchange = new DefaultExchange(camel);
         exchange.getMessage().setBody(data);
         event.json().fields().forEachRemaining(f -> {
@@ -81,16 +81,16 @@ final class EventExpression {
         return exchange;
     }
 
-    String field() {
+    public String field() {
         return field;
     }
 
     /** The line of the expression in its file. */
-    int line() {
+    public int line() {
         return line;
     }
 
-    Object evaluate(Exchange exchange) {
+    public Object evaluate(Exchange exchange) {
         try {
             Object value = expression.evaluate(exchange, Object.class);
             if (exchange.getException() != null) {
@@ -105,13 +105,13 @@ final class EventExpression {
     }
 
     /** The value as text; null, empty and blank count as nothing. */
-    String text(Exchange exchange) {
+    public String text(Exchange exchange) {
         Object value = evaluate(exchange);
         String s = value == null ? null : value.toString().trim();
         return s == null || s.isEmpty() ? null : s;
     }
 
-    String required(Exchange exchange) {
+    public String required(Exchange exchange) {
         String value = text(exchange);
         if (value == null) {
             throw new EvaluationException(field, line, "'" + text + "' gives nothing for this event");
@@ -119,7 +119,7 @@ final class EventExpression {
         return value;
     }
 
-    boolean matches(Exchange exchange) {
+    public boolean matches(Exchange exchange) {
         try {
             boolean result = predicate.matches(exchange);
             if (exchange.getException() != null) {

@@ -15,6 +15,12 @@ public record AcceptedMessage(String id, String sender, String recipient, String
                               JsonNode metadata, String idempotencyKey, ObjectNode fallbackPayload, String fallback,
                               String fallbackFor, boolean windowCheck, String callbackUrl) {
 
+    /** The same message with its callbacks going to {@code target} (a connector's, named by the hub, not the caller). */
+    public AcceptedMessage withCallbackTarget(String target) {
+        return new AcceptedMessage(id, sender, recipient, kind, payload, metadata, idempotencyKey, fallbackPayload, fallback, fallbackFor,
+                windowCheck, target);
+    }
+
     /** The same message with its fallback template in place of its content, for {@code reason}. */
     public AcceptedMessage withFallbackSent(String reason) {
         return new AcceptedMessage(id, sender, recipient, "template", fallbackPayload, metadata, idempotencyKey, null, reason, null, false,

@@ -1,0 +1,69 @@
+package dev.whatsapphub.connectors;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A loaded connector: its file, whether it runs, and what it has done since the hub started (counts survive reloads). */
+public final class Connector {
+
+    /** What {@code GET /api/v1/config} shows of a connector. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record View(String id, String kind, String description, String state, String reason, Instant since, long received,
+                       long events, long ignored, long rejected, long sentBack, long sendBackFailures) {
+    }
+
+    /** The counts of one connector id. */
+    static final class Counts {
+        final AtomicLong received = new AtomicLong();
+        final AtomicLong events = new AtomicLong();
+        final AtomicLong ignored = new AtomicLong();
+        final AtomicLong rejected = new AtomicLong();
+        final AtomicLong sentBack = new AtomicLong();
+        final AtomicLong sendBackFailures = new AtomicLong();
+    }
+
+    private final ConnectorFile file;
+    final Counts counts;
+    private volatile String failing;
+    private volatile Instant since = Instant.now();
+
+    Connector(ConnectorFile file, Counts counts) {
+        this.file = file;
+        this.counts = counts;
+    }
+
+    public ConnectorFile file() {
+        return file;
+    }
+
+    public String id() {
+        return file.id();
+    }
+
+    /** Its system cannot be reached (callbacks failing): it keeps running, and says why. */
+    void failing(String reason) {
+        if (failing == null) {
+            since = Instant.now();
+        }
+        failing = reason;
+    }
+
+    void working() {
+        if (failing != null) {
+            since = Instant.now();
+        }
+        failing = null;
+    }
+
+    String failingReason() {
+        return failing;
+    }
+
+    View view() {
+        return new View(file.id(), file.kind(), file.description(), failing == null ? "running" : "failing", failing, since,
+                counts.received.get(), counts.events.get(), counts.ignored.get(), counts.rejected.get(), counts.sentBack.get(),
+                counts.sendBackFailures.get());
+    }
+}

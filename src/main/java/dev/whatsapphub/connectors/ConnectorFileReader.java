@@ -1,0 +1,290 @@
+package dev.whatsapphub.connectors;
+
+import dev.whatsapphub.connectors.ConnectorFile.Auth;
+import dev.whatsapphub.connectors.ConnectorFile.Back;
+import dev.whatsapphub.connectors.ConnectorFile.EventSpec;
+import dev.whatsapphub.connectors.ConnectorFile.Intake;
+import dev.whatsapphub.connectors.ConnectorFile.Reply;
+import dev.whatsapphub.folder.YamlFile;
+import dev.whatsapphub.mapping.EventExpression;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.apache.camel.CamelContext;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/** Reads one connector file, every problem with its line; references are resolved here, so a missing secret is a problem too. */
+final class ConnectorFileReader {
+
+    static final Set<String> KINDS = Set.of("http", "jms");
+    private static final Set<String> TOP = Set.of("kind", "description", "auth", "queue", "format", "layout", "stream", "consumers",
+            "event", "reply", "callbacks");
+    private static final Set<String> FORMATS = Set.of("json", "xml", "fixed-width");
+    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    private static final Pattern QUEUE = Pattern.compile("[A-Za-z0-9._-]{1,200}");
+
+    private final CamelContext camel;
+    private final YamlFile yaml;
+    private final References references;
+    private final Path folder;
+
+    private ConnectorFileReader(CamelContext camel, YamlFile yaml, References references, Path folder) {
+        this.camel = camel;
+        this.yaml = yaml;
+        this.references = references;
+        this.folder = folder;
+    }
+
+    /** The connector, or null with the problems recorded in {@code yaml}. */
+    static ConnectorFile read(CamelContext camel, YamlFile yaml, References references, Path folder) {
+        if (yaml.root() == null) {
+            return null;
+        }
+        int before = yaml.problemCount();
+        ConnectorFile file = new ConnectorFileReader(camel, yaml, references, folder).connector();
+        return yaml.problemCount() == before ? file : null;
+    }
+
+    private ConnectorFile connector() {
+        String id = yaml.baseName();
+        if (!ID.matcher(id).matches()) {
+            yaml.problem(0, "", "the file name is the connector's id: lowercase letters, digits and '-' (at most 63), then .yaml");
+        }
+        if (!(yaml.root() instanceof MappingNode root)) {
+            yaml.problem(YamlFile.line(yaml.root()), "", "a connector file is a YAML map with kind, its endpoint, event and callbacks");
+            return null;
+        }
+        Map<String, Node> top = yaml.entries(root, "");
+        yaml.unknownKeys(top, TOP, "");
+        String kind = yaml.scalar(top, "kind", "", true);
+        if (kind != null && !KINDS.contains(kind)) {
+            yaml.problem(YamlFile.line(top.get("kind")), "kind", "must be one of " + KINDS.stream().sorted().toList()
+                    + " (salesforce and zendesk come later)");
+        }
+        String description = yaml.scalar(top, "description", "", false);
+        Auth auth = null;
+        Intake intake = null;
+        if ("http".equals(kind)) {
+            auth = auth(top);
+            for (String jmsOnly : List.of("queue", "format", "layout", "stream", "consumers", "reply")) {
+                if (top.containsKey(jmsOnly)) {
+                    yaml.problem(YamlFile.line(top.get(jmsOnly)), jmsOnly, "is a setting of kind jms, not http");
+                }
+            }
+        } else if ("jms".equals(kind)) {
+            intake = intake(top, id);
+            if (top.containsKey("auth")) {
+                yaml.problem(YamlFile.line(top.get("auth")), "auth", "is a setting of kind http: a JMS connector is authenticated by the broker");
+            }
+        }
+        EventSpec event = top.get("event") instanceof MappingNode e ? event(e) : null;
+        if (event == null && !top.containsKey("event")) {
+            yaml.problem(YamlFile.line(root), "event", "is required: how a payload becomes a CloudEvent (type, id, data)");
+        } else if (event == null && !(top.get("event") instanceof MappingNode)) {
+            yaml.problem(YamlFile.line(top.get("event")), "event", "must be a map with type, id and data");
+        }
+        Reply reply = top.get("reply") instanceof MappingNode r ? reply(r) : null;
+        Back back = top.get("callbacks") instanceof MappingNode b ? back(b) : null;
+        return new ConnectorFile(id, kind, description, auth, intake, event, reply, back);
+    }
+
+    private Auth auth(Map<String, Node> top) {
+        if (!(top.get("auth") instanceof MappingNode node)) {
+            yaml.problem(YamlFile.line(top.get("auth")), "auth", "is required for kind http: a signature {header, prefix, secret} and/or an api-key");
+            return null;
+        }
+        Map<String, Node> a = yaml.entries(node, "auth.");
+        yaml.unknownKeys(a, Set.of("signature", "api-key"), "auth.");
+        String header = null;
+        String prefix = "";
+        String secret = null;
+        if (a.get("signature") instanceof MappingNode s) {
+            Map<String, Node> sig = yaml.entries(s, "auth.signature.");
+            yaml.unknownKeys(sig, Set.of("header", "prefix", "secret"), "auth.signature.");
+            header = yaml.scalar(sig, "header", "auth.signature.", true);
+            prefix = sig.get("prefix") instanceof ScalarNode p ? p.getValue() : "";
+            secret = secret(sig, "secret", "auth.signature.");
+        } else if (a.containsKey("signature")) {
+            yaml.problem(YamlFile.line(a.get("signature")), "auth.signature", "must be a map: header, prefix, secret");
+        }
+        String apiKey = a.containsKey("api-key") ? secret(a, "api-key", "auth.") : null;
+        if (header == null && apiKey == null) {
+            yaml.problem(YamlFile.line(node), "auth", "give a signature or an api-key: the hub takes no unauthenticated payloads");
+        }
+        return new Auth(header, prefix, secret, apiKey);
+    }
+
+    private Intake intake(Map<String, Node> top, String id) {
+        String queue = resolved(top, "queue", "", true);
+        if (queue != null && !QUEUE.matcher(queue).matches()) {
+            yaml.problem(YamlFile.line(top.get("queue")), "queue", "a queue name is letters, digits, '.', '_' and '-'");
+        }
+        String format = yaml.scalar(top, "format", "", true);
+        if (format != null && !FORMATS.contains(format)) {
+            yaml.problem(YamlFile.line(top.get("format")), "format", "must be one of " + FORMATS.stream().sorted().toList());
+        }
+        String layout = yaml.scalar(top, "layout", "", "fixed-width".equals(format));
+        String stream = yaml.scalar(top, "stream", "", "fixed-width".equals(format));
+        if (layout != null && !Files.isRegularFile(folder.resolve(layout))) {
+            yaml.problem(YamlFile.line(top.get("layout")), "layout", "no BeanIO mapping file " + folder.resolve(layout)
+                    + " (it lies next to the connector file)");
+        }
+        int consumers = 1;
+        String n = yaml.scalar(top, "consumers", "", false);
+        if (n != null) {
+            try {
+                consumers = Integer.parseInt(n);
+                if (consumers < 1 || consumers > 32) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                yaml.problem(YamlFile.line(top.get("consumers")), "consumers", "a number from 1 to 32");
+            }
+        }
+        return new Intake(queue, format, layout, stream, consumers, "hub.connectors." + id + ".dlq");
+    }
+
+    private EventSpec event(MappingNode node) {
+        Map<String, Node> e = yaml.entries(node, "event.");
+        yaml.unknownKeys(e, Set.of("when", "otherwise", "type", "id", "subject", "time", "data", "optional", "keep"), "event.");
+        EventExpression when = e.containsKey("when") ? compile(e.get("when"), "event.when", true) : null;
+        EventExpression otherwise = e.containsKey("otherwise") ? compile(e.get("otherwise"), "event.otherwise", false) : null;
+        EventExpression type = required(e, "type", "event.", "the CloudEvent type the mappings take, such as com.example.order.shipped");
+        EventExpression id = required(e, "id", "event.", "the event's id: what makes a repeat of the same payload the same event");
+        EventExpression subject = e.containsKey("subject") ? compile(e.get("subject"), "event.subject", false) : null;
+        EventExpression time = e.containsKey("time") ? compile(e.get("time"), "event.time", false) : null;
+        Map<String, Object> data = e.get("data") instanceof MappingNode d ? tree(d, "event.data") : null;
+        if (data == null) {
+            yaml.problem(e.containsKey("data") ? YamlFile.line(e.get("data")) : YamlFile.line(node), "event.data",
+                    "is required: a map of the event's data, each value an expression on the payload");
+        }
+        List<String> optional = new ArrayList<>();
+        if (e.get("optional") instanceof SequenceNode list) {
+            list.getValue().forEach(item -> optional.add(item instanceof ScalarNode s ? s.getValue() : ""));
+        } else if (e.containsKey("optional")) {
+            yaml.problem(YamlFile.line(e.get("optional")), "event.optional", "a list of data paths that may be missing, such as [trackingUrl]");
+        }
+        Map<String, EventExpression> keep = new LinkedHashMap<>();
+        if (e.get("keep") instanceof MappingNode k) {
+            yaml.entries(k, "event.keep.").forEach((name, v) -> keep.put(name, compile(v, "event.keep." + name, false)));
+        }
+        return new EventSpec(when, otherwise, type, id, subject, time, data, optional, keep);
+    }
+
+    private Reply reply(MappingNode node) {
+        Map<String, Node> r = yaml.entries(node, "reply.");
+        yaml.unknownKeys(r, Set.of("root", "correlation", "body"), "reply.");
+        String root = yaml.scalar(r, "root", "reply.", true);
+        String correlation = yaml.scalar(r, "correlation", "reply.", false);
+        if (correlation == null) {
+            correlation = "correlation-id";
+        } else if (!Set.of("correlation-id", "message-id").contains(correlation)) {
+            yaml.problem(YamlFile.line(r.get("correlation")), "reply.correlation", "correlation-id (the request's JMSCorrelationID, else its message id) or message-id");
+        }
+        Map<String, Object> body = r.get("body") instanceof MappingNode b ? tree(b, "reply.body") : null;
+        if (body == null) {
+            yaml.problem(YamlFile.line(node), "reply.body", "is required: the acknowledgement's elements as expressions");
+        }
+        return new Reply(root, correlation, body);
+    }
+
+    private Back back(MappingNode node) {
+        Map<String, Node> b = yaml.entries(node, "callbacks.");
+        yaml.unknownKeys(b, Set.of("url", "secret", "queue", "format", "root", "correlation", "body"), "callbacks.");
+        String url = resolved(b, "url", "callbacks.", false);
+        String queue = resolved(b, "queue", "callbacks.", false);
+        if ((url == null) == (queue == null)) {
+            yaml.problem(YamlFile.line(node), "callbacks", "give either url (signed HTTP callbacks) or queue (JMS)");
+        }
+        if (url != null && !url.matches("(?i)https?://\\S+")) {
+            yaml.problem(YamlFile.line(b.get("url")), "callbacks.url", "must be an http or https URL");
+        }
+        String secret = b.containsKey("secret") ? secret(b, "secret", "callbacks.") : null;
+        if (url != null && secret == null) {
+            yaml.problem(YamlFile.line(node), "callbacks.secret", "is required with url: callbacks are signed (X-Hub-Callback-Signature)");
+        }
+        String format = yaml.scalar(b, "format", "callbacks.", false);
+        if (format != null && !Set.of("json", "xml").contains(format)) {
+            yaml.problem(YamlFile.line(b.get("format")), "callbacks.format", "json or xml");
+        }
+        String root = yaml.scalar(b, "root", "callbacks.", "xml".equals(format));
+        EventExpression correlation = b.containsKey("correlation") ? compile(b.get("correlation"), "callbacks.correlation", false) : null;
+        Map<String, Object> body = b.get("body") instanceof MappingNode t ? tree(t, "callbacks.body") : null;
+        if (body == null) {
+            yaml.problem(YamlFile.line(node), "callbacks.body", "is required: the shape of a callback, each value an expression on the hub's callback");
+        }
+        return new Back(url, secret, queue, format == null ? "json" : format, root, correlation, body);
+    }
+
+    private Map<String, Object> tree(MappingNode node, String at) {
+        Map<String, Object> tree = new LinkedHashMap<>();
+        yaml.entries(node, at + ".").forEach((name, value) -> {
+            if (value instanceof MappingNode nested) {
+                tree.put(name, tree(nested, at + "." + name));
+            } else {
+                EventExpression e = compile(value, at + "." + name, false);
+                if (e != null) {
+                    tree.put(name, e);
+                }
+            }
+        });
+        return tree;
+    }
+
+    private EventExpression required(Map<String, Node> m, String key, String at, String what) {
+        if (!m.containsKey(key)) {
+            yaml.problem(0, at + key, "is required: " + what);
+            return null;
+        }
+        return compile(m.get(key), at + key, false);
+    }
+
+    private EventExpression compile(Node node, String field, boolean condition) {
+        if (!(node instanceof ScalarNode s)) {
+            yaml.problem(YamlFile.line(node), field, condition ? "must be a condition such as ${body[status]} == 'SHIPPED'"
+                    : "must be a text or an expression such as ${body[order][number]}");
+            return null;
+        }
+        try {
+            return condition ? EventExpression.predicate(camel, s.getValue(), field, YamlFile.line(node))
+                    : EventExpression.of(camel, s.getValue(), field, YamlFile.line(node));
+        } catch (IllegalArgumentException e) {
+            yaml.problem(YamlFile.line(node), field, e.getMessage());
+            return null;
+        }
+    }
+
+    private String secret(Map<String, Node> m, String key, String at) {
+        String value = yaml.scalar(m, key, at, true);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return references.secret(value);
+        } catch (References.Unresolved e) {
+            yaml.problem(YamlFile.line(m.get(key)), at + key, e.getMessage());
+            return null;
+        }
+    }
+
+    private String resolved(Map<String, Node> m, String key, String at, boolean required) {
+        String value = yaml.scalar(m, key, at, required);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return references.resolve(value);
+        } catch (References.Unresolved e) {
+            yaml.problem(YamlFile.line(m.get(key)), at + key, e.getMessage());
+            return null;
+        }
+    }
+}
