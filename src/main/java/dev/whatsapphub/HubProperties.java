@@ -161,10 +161,20 @@ public record HubProperties(
     /**
      * A standalone broker: whether the hub applies its address settings through Artemis management
      * at start-up (else it only checks them), how long a management call may take, and how often
-     * lane depths are read from it.
+     * lane depths are read from it. The embedded broker: its TCP acceptor (CORE, AMQP, OpenWire,
+     * STOMP) and the one user and password that may connect over it.
      */
     public record Broker(@DefaultValue("true") boolean applyPolicy, @DefaultValue("10s") Duration managementTimeout,
-                         @DefaultValue("500ms") Duration depthPollInterval) {
+                         @DefaultValue("500ms") Duration depthPollInterval,
+                         // the embedded broker's TCP acceptor, for legacy producers and consumers outside the hub
+                         @DefaultValue("true") boolean tcpEnabled, @NotBlank @DefaultValue("127.0.0.1") String tcpHost,
+                         @Min(0) @DefaultValue("61616") int tcpPort, String tcpUser, String tcpPassword) {
+
+        @Override
+        public String toString() {
+            return "Broker[tcpEnabled=" + tcpEnabled + ", tcpHost=" + tcpHost + ", tcpPort=" + tcpPort + ", tcpUser=" + tcpUser
+                    + ", tcpPassword=******]";
+        }
     }
 
     /**

@@ -56,7 +56,7 @@ public final class ForkedJvm implements AutoCloseable {
     /** A hub on its own port and data folder, sending to {@code sandboxBaseUrl}; no in-process sandbox. */
     public static ForkedJvm hub(String name, int port, Path dataDir, String sandboxBaseUrl, String... properties) {
         List<String> args = new ArrayList<>(List.of("--server.port=" + port, "--hub.data-dir=" + dataDir,
-                "--sandbox.enabled=false", "--hub.senders.primary.base-url=" + sandboxBaseUrl,
+                "--sandbox.enabled=false", "--hub.senders.primary.base-url=" + sandboxBaseUrl, "--hub.broker.tcp-enabled=false",
                 "--logging.level.root=WARN", "--logging.level.dev.whatsapphub=INFO"));
         if (List.of(properties).stream().noneMatch(p -> p.startsWith("--hub.clients.sandbox.callback-url="))) {
             // no sandbox beside this hub, so no callback inbox: its figures are of sending, without callbacks
@@ -70,6 +70,11 @@ public final class ForkedJvm implements AutoCloseable {
         command.add(command.indexOf("-XX:+UseG1GC") + 1, "-XX:MaxGCPauseMillis=20");
         command.addAll(0, BELOW_THE_SANDBOX);
         return new ForkedJvm(command, logFile(name), port);
+    }
+
+    /** A tool that runs and exits (LegacyJmsClient), in a JVM of its own. */
+    public static ForkedJvm tool(String name, String mainClass, String... args) {
+        return new ForkedJvm(java(mainClass, "-Xmx128m", List.of(args)), logFile(name), 0);
     }
 
     public ForkedJvm start() {

@@ -45,6 +45,8 @@ public abstract class HubTestSupport {
     protected static final String API_KEY = "sandbox-key";
     protected static final String PRIMARY_NUMBER = "100000000000001";
     private static final int PORT = freePort();
+    /** The embedded broker's TCP port, for legacy JMS clients outside the hub. */
+    protected static final int BROKER_PORT = freePort();
     private static final Path DATA_DIR = tempDir();
     /** A copy of the shipped routes/ folder: tests edit mapping files there, never the repository's. */
     protected static final Path ROUTES_DIR = copyOf("routes");
@@ -60,6 +62,7 @@ public abstract class HubTestSupport {
         registry.add("hub.data-dir", DATA_DIR::toString);
         registry.add("hub.routes-dir", ROUTES_DIR::toString);
         registry.add("hub.connectors-dir", CONNECTORS_DIR::toString);
+        registry.add("hub.broker.tcp-port", () -> BROKER_PORT);
         registry.add("hub.routes-poll-interval", () -> "200ms");
     }
 

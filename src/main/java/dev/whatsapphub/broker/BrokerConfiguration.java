@@ -29,6 +29,11 @@ public class BrokerConfiguration {
      * JmsTransactionManager would open a broker connection per message instead).
      */
     public static String transactedConsumer(String queue, int consumers) {
+        return transactedConsumer(queue, String.valueOf(consumers));
+    }
+
+    /** The same, the count as text (a route template's placeholder). */
+    public static String transactedConsumer(String queue, String consumers) {
         return "jms:queue:" + queue + "?transacted=true&lazyCreateTransactionManager=false&exposeListenerSession=true"
                 + "&cacheLevelName=CACHE_CONSUMER&concurrentConsumers=" + consumers + "&maxConcurrentConsumers=" + consumers;
     }

@@ -50,9 +50,8 @@ public record ConnectorFile(String id, String kind, String description, Auth aut
 
     /**
      * Evaluates a tree of expressions (maps of names to expressions or maps): nothing, empty and
-     * blank leave a name out; {@code path} prefixes the names of what is missing. Without
-     * {@code missing} (the way back) a value whose path is absent (a status has no reply) is left
-     * out too, rather than failing the callback.
+     * blank leave a name out, and so does a path through something absent ({@code ${body[reply][text]}}
+     * of a status); {@code path} prefixes the names of what is missing.
      */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> evaluate(Map<String, Object> tree, Exchange exchange, String path, List<String> missing,
@@ -67,9 +66,7 @@ public record ConnectorFile(String id, String kind, String description, Auth aut
                 try {
                     value = ((EventExpression) node).evaluate(exchange);
                 } catch (EventExpression.EvaluationException absent) {
-                    if (missing != null) {
-                        throw absent;
-                    }
+                    // ${body[Customer][Name]} with no Customer: the payload gives nothing for it
                     value = null;
                 }
                 if (value instanceof String s && s.isBlank()) {

@@ -34,7 +34,8 @@ public class EventIntakeErrorHandling extends RouteConfigurationBuilder {
                     .handled(true)
                     .useOriginalMessage()
                     .process(EventIntakeErrorHandling::reason)
-                    .toD("jms:queue:${exchangeProperty." + DEAD_LETTERS + "}")
+                    // kept, never answered: a request's JMSReplyTo is for the rejection below
+                    .toD("jms:queue:${exchangeProperty." + DEAD_LETTERS + "}?exchangePattern=InOnly&disableReplyTo=true")
                     .choice()
                         .when(exchangeProperty(ON_REJECTED).isNotNull())
                             .toD("${exchangeProperty." + ON_REJECTED + "}")
