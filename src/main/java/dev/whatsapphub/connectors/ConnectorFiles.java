@@ -4,6 +4,7 @@ import dev.whatsapphub.Causes;
 import dev.whatsapphub.HubProperties;
 import dev.whatsapphub.folder.FileLoader;
 import dev.whatsapphub.folder.FileProblem;
+import dev.whatsapphub.folder.FileSchema;
 import dev.whatsapphub.folder.OperatorFolders;
 import dev.whatsapphub.folder.YamlFile;
 import java.nio.file.Path;
@@ -65,6 +66,7 @@ class ConnectorFiles implements OperatorFolders.FallbackLoader {
 
     @Override
     public Loaded load(YamlFile yaml, String text, Loaded previous, List<FileProblem> problems) {
+        problems.addAll(FileSchema.CONNECTOR.check(yaml));
         ConnectorFile file = ConnectorFileReader.read(camel, yaml, references, folder);
         problems.addAll(yaml.problems());
         if (file == null || !problems.isEmpty()) {

@@ -1,5 +1,9 @@
 package dev.whatsapphub.folder;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -14,6 +18,7 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * One operator file read as SnakeYAML's node tree rather than plain maps, so every problem can
@@ -44,6 +49,56 @@ public final class YamlFile {
             broken.problem(0, "", "not valid YAML: " + e.getMessage());
             return broken;
         }
+    }
+
+    /**
+     * The file as a JSON tree (for its schema), each node's line kept under its JSON pointer
+     * ({@code /event/data/customer}); YAML's integers, floats and booleans stay typed.
+     */
+    public JsonNode json(Map<String, Integer> lines) {
+        return json(root, "", lines);
+    }
+
+    private static JsonNode json(Node node, String pointer, Map<String, Integer> lines) {
+        lines.put(pointer, line(node));
+        if (node instanceof MappingNode map) {
+            ObjectNode object = JsonNodeFactory.instance.objectNode();
+            for (NodeTuple tuple : map.getValue()) {
+                String key = tuple.getKeyNode() instanceof ScalarNode k ? k.getValue() : String.valueOf(line(tuple.getKeyNode()));
+                lines.put(pointer + "/" + key, line(tuple.getKeyNode()));
+                object.set(key, json(tuple.getValueNode(), pointer + "/" + key, lines));
+                lines.put(pointer + "/" + key, line(tuple.getKeyNode()));
+            }
+            return object;
+        }
+        if (node instanceof SequenceNode list) {
+            ArrayNode array = JsonNodeFactory.instance.arrayNode();
+            for (int i = 0; i < list.getValue().size(); i++) {
+                array.add(json(list.getValue().get(i), pointer + "/" + i, lines));
+            }
+            return array;
+        }
+        if (node instanceof ScalarNode scalar) {
+            String tag = scalar.getTag().getValue();
+            try {
+                if (tag.endsWith(":int")) {
+                    return JsonNodeFactory.instance.numberNode(new java.math.BigInteger(scalar.getValue().replace("_", "")));
+                }
+                if (tag.endsWith(":float")) {
+                    return JsonNodeFactory.instance.numberNode(new java.math.BigDecimal(scalar.getValue().replace("_", "")));
+                }
+            } catch (NumberFormatException notPlain) {
+                return JsonNodeFactory.instance.textNode(scalar.getValue());
+            }
+            if (tag.endsWith(":bool")) {
+                return JsonNodeFactory.instance.booleanNode(Boolean.parseBoolean(scalar.getValue().toLowerCase()));
+            }
+            if (tag.endsWith(":null")) {
+                return JsonNodeFactory.instance.nullNode();
+            }
+            return JsonNodeFactory.instance.textNode(scalar.getValue());
+        }
+        return JsonNodeFactory.instance.nullNode();
     }
 
     public String file() {

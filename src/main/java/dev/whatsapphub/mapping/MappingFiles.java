@@ -4,6 +4,7 @@ import dev.whatsapphub.HubProperties;
 import dev.whatsapphub.HubProperties.Sender;
 import dev.whatsapphub.folder.FileLoader;
 import dev.whatsapphub.folder.FileProblem;
+import dev.whatsapphub.folder.FileSchema;
 import dev.whatsapphub.folder.OperatorFolders;
 import dev.whatsapphub.folder.YamlFile;
 import dev.whatsapphub.mapping.Mapping.TemplateSpec;
@@ -62,6 +63,8 @@ public class MappingFiles implements OperatorFolders.FallbackLoader {
     @Override
     public Loaded load(YamlFile yaml, String text, Loaded previous, List<FileProblem> problems) {
         String file = yaml.file();
+        // the schema's violations first, then the reader's own (which name what the schema cannot, such as expressions)
+        problems.addAll(FileSchema.MAPPING.check(yaml));
         List<Mapping> read = MappingFileReader.read(camel, yaml);
         problems.addAll(yaml.problems());
         if (!problems.isEmpty()) {
