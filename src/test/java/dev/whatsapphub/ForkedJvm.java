@@ -56,8 +56,12 @@ public final class ForkedJvm implements AutoCloseable {
     /** A hub on its own port and data folder, sending to {@code sandboxBaseUrl}; no in-process sandbox. */
     public static ForkedJvm hub(String name, int port, Path dataDir, String sandboxBaseUrl, String... properties) {
         List<String> args = new ArrayList<>(List.of("--server.port=" + port, "--hub.data-dir=" + dataDir,
-                "--sandbox.enabled=false", "--hub.senders.primary.base-url=" + sandboxBaseUrl, "--hub.broker.tcp-enabled=false",
+                "--sandbox.enabled=false", "--hub.senders.primary.base-url=" + sandboxBaseUrl,
                 "--logging.level.root=WARN", "--logging.level.dev.whatsapphub=INFO"));
+        if (List.of(properties).stream().noneMatch(p -> p.startsWith("--hub.broker.tcp-"))) {
+            // several hubs on one machine: the embedded broker's TCP port only where a test asks for it
+            args.add("--hub.broker.tcp-enabled=false");
+        }
         if (List.of(properties).stream().noneMatch(p -> p.startsWith("--hub.clients.sandbox.callback-url="))) {
             // no sandbox beside this hub, so no callback inbox: its figures are of sending, without callbacks
             args.add("--hub.clients.sandbox.callback-url=");

@@ -20,4 +20,15 @@ public final class SandboxLog {
         }
         return counts;
     }
+
+    /** Successful sends per recipient ({@code to}): two messages made from one event would show as two. */
+    public static Map<String, Integer> sendsPerRecipient(Http sandbox) {
+        Map<String, Integer> counts = new HashMap<>();
+        for (JsonNode send : sandbox.get("/sandbox/control/sends", Map.of()).json()) {
+            if (send.path("errorCode").asInt() == 0) {
+                counts.merge(Http.parse(send.path("body").asText()).path("to").asText(), 1, Integer::sum);
+            }
+        }
+        return counts;
+    }
 }

@@ -1,6 +1,8 @@
 package dev.whatsapphub.events;
 
+import dev.whatsapphub.model.TemplatesNotLoadedException;
 import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,7 +14,8 @@ import org.springframework.stereotype.Component;
  * dead-letter queue the route names in {@link #DEAD_LETTERS} ({@code hub.events.dlq} if none) with
  * the reason in {@link EventIntake#REASON}, in the consumer's transaction, and the consumer goes
  * on; a route that answers its sender names the endpoint that makes the rejection in
- * {@link #ON_REJECTED}. Any other failure (database, broker) is not handled here: a transacted
+ * {@link #ON_REJECTED}. While the account's templates are not synced the payload waits in place
+ * and is tried again. Any other failure (database, broker) is not handled here: a transacted
  * consumer rolls back and the broker delivers the payload again. Routes opt in by id: the hub's
  * own, connector routes and operators' YAML routes ({@code routeConfigurationId: event-intake}).
  */
@@ -29,8 +32,16 @@ public class EventIntakeErrorHandling extends RouteConfigurationBuilder {
 
     @Override
     public void configuration() {
-        routeConfiguration(ID)
-                .onException(InvalidEventException.class)
+        var config = routeConfiguration(ID);
+        // the account's templates are not synced yet (a start-up, Meta away): the payload is fine and
+        // waits in place, tried again with backoff, rather than rolled back through the broker's
+        // attempts into a dead letter or, on a queue the hub has no address settings for, dropped
+        config.onException(TemplatesNotLoadedException.class)
+                // about half an hour, then the broker's redelivery takes over
+                .maximumRedeliveries(70).redeliveryDelay(500).useExponentialBackOff().backOffMultiplier(2)
+                .maximumRedeliveryDelay(30_000)
+                .retryAttemptedLogLevel(LoggingLevel.INFO);
+        config.onException(InvalidEventException.class)
                     .handled(true)
                     .useOriginalMessage()
                     .process(EventIntakeErrorHandling::reason)

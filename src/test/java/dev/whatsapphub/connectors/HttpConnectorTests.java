@@ -67,6 +67,17 @@ class HttpConnectorTests extends HubTestSupport {
             assertThat(signature).isEqualTo(CallbackSignature.sign(post.path("body").asText(), "sandbox-erp-callback-secret", Long.parseLong(t)));
         }
 
+        // the customer answers: the reply reaches the ERP with the order number
+        customerWrites("4915123456789");
+        List<JsonNode> replies = awaitCallbacks(c -> "message.reply".equals(c.path("event").asText()));
+        JsonNode reply = replies.stream().filter(c -> "message.reply".equals(c.path("event").asText())).findFirst().orElseThrow();
+        assertThat(reply.path("order").asText()).isEqualTo("SO-2041");
+        assertThat(reply.path("reply_text").asText()).isEqualTo("hi");
+        assertThat(reply.path("message_id").asText()).isEqualTo(id);
+
+        JsonNode readiness = http.get("/actuator/health/readiness", Map.of()).json();
+        assertThat(readiness.path("components").path("connectors").path("details").path("erp-http").asText()).isEqualTo("running");
+
         // the same delivery again: the same event and message, nothing new sent
         Http.Answer again = postSigned(body);
         assertThat(again.status()).isEqualTo(202);
