@@ -68,6 +68,32 @@ class JmsConnectorTests extends HubTestSupport {
     }
 
     @Test
+    void theTcpPortSpeaksStompAndOpenWireWithTheCredentialsOnly() throws Exception {
+        assertThat(stompConnect("legacy", "legacy-secret")).startsWith("CONNECTED");
+        assertThat(stompConnect("legacy", "wrong")).startsWith("ERROR");
+        // an ActiveMQ Classic (OpenWire) producer puts an order on the queue; the connector takes it
+        String phone = newRecipient();
+        var openWire = new org.apache.activemq.ActiveMQConnectionFactory("tcp://127.0.0.1:" + BROKER_PORT);
+        try (jakarta.jms.Connection connection = openWire.createConnection("legacy", "legacy-secret")) {
+            jakarta.jms.Session session = connection.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+            session.createProducer(session.createQueue("legacy.orders.status"))
+                    .send(session.createTextMessage(XML.formatted("L-5006", "SHIPPED", phone)));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> count(phone) == 1);
+    }
+
+    private static String stompConnect(String login, String passcode) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", BROKER_PORT)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("CONNECT\naccept-version:1.2\nhost:localhost\nlogin:" + login + "\npasscode:" + passcode
+                    + "\n\n\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] answer = new byte[64];
+            int n = socket.getInputStream().read(answer);
+            return new String(answer, 0, Math.max(n, 0), java.nio.charset.StandardCharsets.US_ASCII);
+        }
+    }
+
+    @Test
     void theSameStatusDeliveredAgainMakesNoSecondMessage() {
         String phone = newRecipient();
         String body = XML.formatted("L-5002", "SHIPPED", phone);
