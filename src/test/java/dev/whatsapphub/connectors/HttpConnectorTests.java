@@ -86,6 +86,34 @@ class HttpConnectorTests extends HubTestSupport {
     }
 
     @Test
+    void anErpThatRefusesCallbacksMakesItsConnectorFailingWithTheReasonWhileTheOthersRunAndTheHubStaysReady() {
+        http.put("/sandbox/callbacks/erp-http/failures", "{\"count\": 1000, \"status\": 500}");
+        try {
+            assertThat(postSigned(SAMPLE.formatted("d-down-1", "SO-9010", "SHIPPED", newRecipient())).status()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(20)).until(() -> "failing".equals(connector("erp-http").path("state").asText()));
+            assertThat(connector("erp-http").path("reason").asText()).contains("HTTP 500");
+            assertThat(connector("legacy-orders-jms").path("state").asText()).isEqualTo("running");
+            JsonNode readiness = http.get("/actuator/health/readiness", Map.of()).json();
+            assertThat(readiness.path("status").asText()).isEqualTo("UP");
+            assertThat(readiness.path("components").path("connectors").path("details").path("erp-http").asText()).startsWith("failing: ");
+        } finally {
+            http.put("/sandbox/callbacks/erp-http/failures", "{\"count\": 0, \"status\": 500}");
+        }
+        // the ERP answers again: the next callback delivered sets it running
+        assertThat(postSigned(SAMPLE.formatted("d-up-1", "SO-9011", "SHIPPED", newRecipient())).status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(20)).until(() -> "running".equals(connector("erp-http").path("state").asText()));
+    }
+
+    private JsonNode connector(String id) {
+        for (JsonNode c : http.get("/api/v1/config", Map.of("X-API-Key", API_KEY)).json().path("connectors")) {
+            if (id.equals(c.path("id").asText())) {
+                return c;
+            }
+        }
+        throw new AssertionError("no connector " + id);
+    }
+
+    @Test
     void aWrongSignatureIs401AndStoresNothing() {
         String body = SAMPLE.formatted("d-bad-1", "SO-9001", "SHIPPED", "+34612999001");
         Http.Answer answer = http.post("/api/v1/connectors/erp-http/events", body,
