@@ -227,7 +227,7 @@ final class ConnectorFileReader {
     private Map<String, Object> tree(MappingNode node, String at) {
         Map<String, Object> tree = new LinkedHashMap<>();
         yaml.entries(node, at + ".").forEach((name, value) -> {
-            if (value instanceof MappingNode nested) {
+            if (value instanceof MappingNode nested && !isJsonPath(nested)) {
                 tree.put(name, tree(nested, at + "." + name));
             } else {
                 EventExpression e = compile(value, at + "." + name, false);
@@ -247,7 +247,21 @@ final class ConnectorFileReader {
         return compile(m.get(key), at + key, false);
     }
 
+    /** {@code {jsonpath: $.order.number}}: a JSONPath on the payload instead of Simple. */
+    private static boolean isJsonPath(MappingNode node) {
+        return node.getValue().size() == 1 && node.getValue().get(0).getKeyNode() instanceof ScalarNode k && "jsonpath".equals(k.getValue());
+    }
+
     private EventExpression compile(Node node, String field, boolean condition) {
+        if (!condition && node instanceof MappingNode map && isJsonPath(map)
+                && map.getValue().get(0).getValueNode() instanceof ScalarNode path) {
+            try {
+                return EventExpression.in(camel, "jsonpath", path.getValue(), field, YamlFile.line(node));
+            } catch (IllegalArgumentException e) {
+                yaml.problem(YamlFile.line(node), field, e.getMessage());
+                return null;
+            }
+        }
         if (!(node instanceof ScalarNode s)) {
             yaml.problem(YamlFile.line(node), field, condition ? "must be a condition such as ${body[status]} == 'SHIPPED'"
                     : "must be a text or an expression such as ${body[order][number]}");

@@ -51,8 +51,13 @@ public final class EventExpression {
 
     /** Throws IllegalArgumentException with Simple's own message when the text does not parse. */
     public static EventExpression of(CamelContext camel, String text, String field, int line) {
+        return in(camel, "simple", text, field, line);
+    }
+
+    /** An expression in another language Camel has ({@code jsonpath} on maps and lists). */
+    public static EventExpression in(CamelContext camel, String language, String text, String field, int line) {
         try {
-            Expression e = camel.resolveLanguage("simple").createExpression(text);
+            Expression e = camel.resolveLanguage(language).createExpression(text);
             e.init(camel);
             return new EventExpression(text, field, line, e, null);
         } catch (RuntimeException e) {
