@@ -184,6 +184,27 @@ class HttpConnectorTests extends HubTestSupport {
         assertThat(http.get("/api/v1/config", Map.of("X-API-Key", API_KEY)).text()).contains("\"id\":\"erp-copy\",\"state\":\"stopped\"");
     }
 
+    @Test
+    void aConnectorMayTakeAnApiKeyInsteadOfASignature() throws Exception {
+        Path file = CONNECTORS_DIR.resolve("erp-key.yaml");
+        String good = Files.readString(CONNECTORS_DIR.resolve("erp-http.yaml"));
+        try {
+            Files.writeString(file, good.replaceAll("(?s)auth:.*?\nevent:", "auth:\n  api-key: \\${env:ERP_WEBHOOK_SECRET}\nevent:"));
+            folders.scan();
+            String body = SAMPLE.formatted("d-key-1", "SO-9020", "PACKED", newRecipient());
+            Http.Answer keyed = http.post("/api/v1/connectors/erp-key/events", body, Map.of("Content-Type", "application/json",
+                    "X-API-Key", SECRET));
+            Http.Answer wrong = http.post("/api/v1/connectors/erp-key/events", body, Map.of("Content-Type", "application/json",
+                    "X-API-Key", "sandbox-key"));
+            assertThat(keyed.status()).as(keyed.text()).isEqualTo(200);
+            assertThat(keyed.json().path("status").asText()).isEqualTo("ignored");
+            assertThat(wrong.status()).isEqualTo(401);
+        } finally {
+            Files.deleteIfExists(file);
+            folders.scan();
+        }
+    }
+
     private JsonNode fileView(String name) {
         for (JsonNode f : http.get("/api/v1/config", Map.of("X-API-Key", API_KEY)).json().path("connector_files")) {
             if (name.equals(f.path("file").asText())) {

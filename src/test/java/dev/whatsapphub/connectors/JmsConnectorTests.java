@@ -49,7 +49,7 @@ class JmsConnectorTests extends HubTestSupport {
 
         List<TextMessage> back = new ArrayList<>();
         await().atMost(Duration.ofSeconds(30)).until(() -> {
-            Message m = jms.receive("legacy.orders.whatsapp-status");
+            Message m = receive("legacy.orders.whatsapp-status", 1_000);
             if (m instanceof TextMessage t && t.getText().contains(id)) {
                 back.add(t);
             }
@@ -59,6 +59,19 @@ class JmsConnectorTests extends HubTestSupport {
         assertThat(read.getJMSCorrelationID()).isEqualTo("REQ-5001");
         assertThat(text(read)).startsWith("<WhatsAppStatus><OrderNo>L-5001</OrderNo><CorrelationId>REQ-5001</CorrelationId>")
                 .contains("<Event>message.status</Event>");
+
+        // the customer answers: the reply goes back on the same queue, correlated the same way
+        customerWrites(phone.substring(1));
+        List<TextMessage> replies = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            Message m = receive("legacy.orders.whatsapp-status", 1_000);
+            if (m instanceof TextMessage t && text(t).contains("<Event>message.reply</Event>")) {
+                replies.add(t);
+            }
+            return !replies.isEmpty();
+        });
+        assertThat(replies.get(0).getJMSCorrelationID()).isEqualTo("REQ-5001");
+        assertThat(text(replies.get(0))).contains("<OrderNo>L-5001</OrderNo>").contains("<ReplyText>hi</ReplyText>");
     }
 
     @Test
@@ -113,8 +126,7 @@ class JmsConnectorTests extends HubTestSupport {
         String phone = newRecipient();
         jms.convertAndSend("legacy.orders.status", XML.formatted("L-5004", "SHIPPED", phone));
 
-        jms.setReceiveTimeout(20_000);
-        Message dead = jms.receive("hub.connectors.legacy-orders-jms.dlq");
+        Message dead = receive("hub.connectors.legacy-orders-jms.dlq", 20_000);
         assertThat(dead).isNotNull();
         assertThat(((TextMessage) dead).getText()).isEqualTo("<OrderStatus><OrderNo>L-5003</OrderNo><Status>SHIPPED");
         assertThat(dead.getStringProperty("hubReason")).contains("cannot be read as the connector's format");
@@ -122,7 +134,7 @@ class JmsConnectorTests extends HubTestSupport {
 
         // a payload that is XML but lacks the phone: dead-lettered naming the field
         jms.convertAndSend("legacy.orders.status", "<OrderStatus><OrderNo>L-5005</OrderNo><Status>SHIPPED</Status><Carrier>DHL</Carrier></OrderStatus>");
-        Message missing = jms.receive("hub.connectors.legacy-orders-jms.dlq");
+        Message missing = receive("hub.connectors.legacy-orders-jms.dlq", 20_000);
         assertThat(missing.getStringProperty("hubReason")).contains("event.data.customer.name").contains("event.data.customer.phone");
     }
 
@@ -150,6 +162,13 @@ class JmsConnectorTests extends HubTestSupport {
         ForkedJvm tool = ForkedJvm.tool(name + "-" + System.nanoTime(), "dev.whatsapphub.sandbox.LegacyJmsClient", all.toArray(String[]::new));
         tool.runUntilExit(Duration.ofSeconds(60));
         return Files.readString(tool.log());
+    }
+
+    /** A receive that gives up after {@code millis} (the shared JmsTemplate's timeout is left alone). */
+    private Message receive(String queue, long millis) {
+        JmsTemplate receiver = new JmsTemplate(jms.getConnectionFactory());
+        receiver.setReceiveTimeout(millis);
+        return receiver.receive(queue);
     }
 
     private int count(String phone) {
