@@ -207,8 +207,8 @@ final class ConnectorFileReader {
         if (url != null && !url.matches("(?i)https?://\\S+")) {
             yaml.problem(YamlFile.line(b.get("url")), "callbacks.url", "must be an http or https URL");
         }
-        String secret = b.containsKey("secret") ? secret(b, "secret", "callbacks.") : null;
-        if (url != null && secret == null) {
+        String secret = b.containsKey("secret") ? secret(b, "secret", "callbacks.") : null; // a bad one is a problem already
+        if (url != null && !b.containsKey("secret")) {
             yaml.problem(YamlFile.line(node), "callbacks.secret", "is required with url: callbacks are signed (X-Hub-Callback-Signature)");
         }
         String format = yaml.scalar(b, "format", "callbacks.", false);

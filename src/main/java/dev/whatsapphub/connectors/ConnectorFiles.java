@@ -66,9 +66,8 @@ class ConnectorFiles implements OperatorFolders.FallbackLoader {
 
     @Override
     public Loaded load(YamlFile yaml, String text, Loaded previous, List<FileProblem> problems) {
-        problems.addAll(FileSchema.CONNECTOR.check(yaml));
         ConnectorFile file = ConnectorFileReader.read(camel, yaml, references, folder);
-        problems.addAll(yaml.problems());
+        problems.addAll(FileSchema.merged(FileSchema.CONNECTOR.check(yaml), yaml.problems()));
         if (file == null || !problems.isEmpty()) {
             return null;
         }

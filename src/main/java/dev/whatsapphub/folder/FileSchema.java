@@ -62,6 +62,17 @@ public final class FileSchema {
         return problems;
     }
 
+    /**
+     * The schema's problems, then the reader's that the schema has not already reported (the
+     * reader also checks keys and shapes, to stay safe on any tree: the same key named twice
+     * would say one thing two ways).
+     */
+    public static List<FileProblem> merged(List<FileProblem> schema, List<FileProblem> reader) {
+        List<FileProblem> all = new ArrayList<>(schema);
+        reader.stream().filter(r -> schema.stream().noneMatch(s -> s.line() == r.line() && s.field().equals(r.field()))).forEach(all::add);
+        return all;
+    }
+
     private static String pointer(NodePath path) {
         StringBuilder pointer = new StringBuilder();
         for (int i = 0; i < path.getNameCount(); i++) {

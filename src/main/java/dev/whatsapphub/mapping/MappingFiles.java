@@ -63,10 +63,9 @@ public class MappingFiles implements OperatorFolders.FallbackLoader {
     @Override
     public Loaded load(YamlFile yaml, String text, Loaded previous, List<FileProblem> problems) {
         String file = yaml.file();
-        // the schema's violations first, then the reader's own (which name what the schema cannot, such as expressions)
-        problems.addAll(FileSchema.MAPPING.check(yaml));
+        // the schema's violations first, then what only the reader can tell (expressions, ids)
         List<Mapping> read = MappingFileReader.read(camel, yaml);
-        problems.addAll(yaml.problems());
+        problems.addAll(FileSchema.merged(FileSchema.MAPPING.check(yaml), yaml.problems()));
         if (!problems.isEmpty()) {
             return null;
         }
