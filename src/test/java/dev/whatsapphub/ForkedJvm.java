@@ -57,6 +57,7 @@ public final class ForkedJvm implements AutoCloseable {
     public static ForkedJvm hub(String name, int port, Path dataDir, String sandboxBaseUrl, String... properties) {
         List<String> args = new ArrayList<>(List.of("--server.port=" + port, "--hub.data-dir=" + dataDir,
                 "--sandbox.enabled=false", "--hub.senders.primary.base-url=" + sandboxBaseUrl,
+                "--standin.salesforce.grpc-port=" + freePort(),
                 "--logging.level.root=WARN", "--logging.level.dev.whatsapphub=INFO"));
         if (List.of(properties).stream().noneMatch(p -> p.startsWith("--hub.broker.tcp-"))) {
             // several hubs on one machine: the embedded broker's TCP port only where a test asks for it
@@ -74,6 +75,15 @@ public final class ForkedJvm implements AutoCloseable {
         command.add(command.indexOf("-XX:+UseG1GC") + 1, "-XX:MaxGCPauseMillis=20");
         command.addAll(0, BELOW_THE_SANDBOX);
         return new ForkedJvm(command, logFile(name), port);
+    }
+
+    /** The connectors' stand-ins (StandaloneStandIns): REST on its port, Salesforce's Pub/Sub gRPC on {@code grpcPort}. */
+    public static ForkedJvm standIns(String name, int grpcPort, String... properties) {
+        int port = freePort();
+        List<String> args = new ArrayList<>(List.of("--server.port=" + port, "--standin.salesforce.grpc-port=" + grpcPort,
+                "--logging.level.root=WARN"));
+        args.addAll(List.of(properties));
+        return new ForkedJvm(java("dev.whatsapphub.standin.StandaloneStandIns", "-Xmx256m", args), logFile(name), port);
     }
 
     /** A tool that runs and exits (LegacyJmsClient), in a JVM of its own. */

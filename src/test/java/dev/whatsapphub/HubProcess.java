@@ -25,6 +25,7 @@ public final class HubProcess implements AutoCloseable {
         // a property given by the test replaces the default of the same key (twice on the command line would join them)
         Map<String, String> all = new LinkedHashMap<>();
         for (String p : List.of("server.port=" + port, "hub.data-dir=" + dataDir, "hub.broker.tcp-port=" + freePort(),
+                "standin.salesforce.grpc-port=" + freePort(),
                 "sandbox.statuses.sent=50ms", "sandbox.statuses.delivered=100ms", "sandbox.statuses.read=150ms")) {
             all.put(p.substring(0, p.indexOf('=')), p);
         }

@@ -47,6 +47,8 @@ public abstract class HubTestSupport {
     private static final int PORT = freePort();
     /** The embedded broker's TCP port, for legacy JMS clients outside the hub. */
     protected static final int BROKER_PORT = freePort();
+    /** The Salesforce stand-in's gRPC (Pub/Sub API) port. */
+    protected static final int SALESFORCE_GRPC_PORT = freePort();
     private static final Path DATA_DIR = tempDir();
     /** A copy of the shipped routes/ folder: tests edit mapping files there, never the repository's. */
     protected static final Path ROUTES_DIR = copyOf("routes");
@@ -63,6 +65,7 @@ public abstract class HubTestSupport {
         registry.add("hub.routes-dir", ROUTES_DIR::toString);
         registry.add("hub.connectors-dir", CONNECTORS_DIR::toString);
         registry.add("hub.broker.tcp-port", () -> BROKER_PORT);
+        registry.add("standin.salesforce.grpc-port", () -> SALESFORCE_GRPC_PORT);
         registry.add("hub.routes-poll-interval", () -> "200ms");
     }
 

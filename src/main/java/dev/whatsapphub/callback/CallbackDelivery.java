@@ -90,7 +90,7 @@ class CallbackDelivery {
                     ? new ConnectorCallbacks.Delivery(false, "no connectors in this hub")
                     : connectors.getObject().deliver(callback.target().substring(ConnectorCallbacks.TARGET_PREFIX.length()),
                             callback.eventId(), callback.type(), callback.body());
-            settle(callback, delivery.delivered(), delivery.outcome());
+            settle(callback, delivery.delivered(), delivery.outcome(), delivery.refused());
             return;
         }
         if (callback.target().startsWith(JMS)) {
@@ -142,13 +142,17 @@ class CallbackDelivery {
     }
 
     private void settle(CallbackStore.Callback callback, boolean delivered, String outcome) {
+        settle(callback, delivered, outcome, false);
+    }
+
+    private void settle(CallbackStore.Callback callback, boolean delivered, String outcome, boolean refused) {
         try {
             if (delivered) {
                 store.delivered(callback, outcome);
                 meters.counter("hub.callbacks.delivered", "type", callback.type()).increment();
                 return;
             }
-            Instant next = callback.attempts() + 1 >= config.maxAttempts() ? null : Instant.now().plus(backoff(callback.attempts()));
+            Instant next = refused || callback.attempts() + 1 >= config.maxAttempts() ? null : Instant.now().plus(backoff(callback.attempts()));
             store.failed(callback, outcome, next);
             if (next == null) {
                 meters.counter("hub.callbacks.dead").increment();

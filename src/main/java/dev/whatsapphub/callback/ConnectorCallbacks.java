@@ -9,8 +9,20 @@ public interface ConnectorCallbacks {
 
     String TARGET_PREFIX = "connector:";
 
-    /** What came of one attempt: delivered, or why not (tried again later). */
-    record Delivery(boolean delivered, String outcome) {
+    /**
+     * What came of one attempt: delivered, or why not: tried again later, unless the system
+     * {@code refused} it for what it is (a validation rule, a missing field), which makes it dead at
+     * once, listed with the reason for replay once the system is fixed.
+     */
+    record Delivery(boolean delivered, String outcome, boolean refused) {
+
+        public Delivery(boolean delivered, String outcome) {
+            this(delivered, outcome, false);
+        }
+
+        public static Delivery refused(String outcome) {
+            return new Delivery(false, outcome, true);
+        }
     }
 
     /** One attempt to deliver {@code body} (the hub's callback JSON) to connector {@code connector}. */

@@ -10,7 +10,7 @@ public final class Connector {
 
     /** What {@code GET /api/v1/config} shows of a connector. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record View(String id, String kind, String description, String state, String reason, Instant since, long received,
+    public record View(String id, String kind, String description, String state, String reason, String notice, Instant since, long received,
                        long events, long ignored, long rejected, long sentBack, long sendBackFailures) {
     }
 
@@ -27,6 +27,7 @@ public final class Connector {
     private final ConnectorFile file;
     final Counts counts;
     private volatile String failing;
+    private volatile String notice;
     private volatile Instant since = Instant.now();
 
     Connector(ConnectorFile file, Counts counts) {
@@ -43,14 +44,14 @@ public final class Connector {
     }
 
     /** Its system cannot be reached (callbacks failing): it keeps running, and says why. */
-    void failing(String reason) {
+    public void failing(String reason) {
         if (failing == null) {
             since = Instant.now();
         }
         failing = reason;
     }
 
-    void working() {
+    public void working() {
         if (failing != null) {
             since = Instant.now();
         }
@@ -61,8 +62,17 @@ public final class Connector {
         return failing;
     }
 
+    /** Something the operator should know that did not stop it (a replay id the system no longer knew, and where it resumed). */
+    public void notice(String notice) {
+        this.notice = notice;
+    }
+
+    String noticeText() {
+        return notice;
+    }
+
     View view() {
-        return new View(file.id(), file.kind(), file.description(), failing == null ? "running" : "failing", failing, since,
+        return new View(file.id(), file.kind(), file.description(), failing == null ? "running" : "failing", failing, notice, since,
                 counts.received.get(), counts.events.get(), counts.ignored.get(), counts.rejected.get(), counts.sentBack.get(),
                 counts.sendBackFailures.get());
     }

@@ -10,6 +10,8 @@ import dev.whatsapphub.mapping.EventExpression.EvaluationException;
 import jakarta.jms.TextMessage;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultExchange;
@@ -32,8 +34,11 @@ class ConnectorCallbackDelivery implements ConnectorCallbacks {
     private final XmlMapper xml = new XmlMapper();
     private final SignedPost post;
     private final JmsTemplate jms;
+    private final Map<String, ConnectorKind> kinds;
 
-    ConnectorCallbackDelivery(Connectors connectors, CamelContext camel, ObjectMapper mapper, SignedPost post, JmsTemplate jms) {
+    ConnectorCallbackDelivery(Connectors connectors, CamelContext camel, ObjectMapper mapper, SignedPost post, JmsTemplate jms,
+                              List<ConnectorKind> kinds) {
+        this.kinds = kinds.stream().collect(Collectors.toMap(ConnectorKind::kind, Function.identity()));
         this.connectors = connectors;
         this.camel = camel;
         this.mapper = mapper;
@@ -46,6 +51,9 @@ class ConnectorCallbackDelivery implements ConnectorCallbacks {
         Connector connector = connectors.find(id).orElse(null);
         if (connector == null) {
             return new Delivery(false, "connector " + id + " is not running (connectors/" + id + ".yaml)");
+        }
+        if (kinds.get(connector.file().kind()) instanceof ConnectorKind.WritesBack writer) {
+            return counted(connector, writeBack(writer, connector, eventId, type, body));
         }
         Back back = connector.file().back();
         if (back == null) {
@@ -80,12 +88,31 @@ class ConnectorCallbackDelivery implements ConnectorCallbacks {
             Thread.currentThread().interrupt();
             return new Delivery(false, "the hub is stopping");
         }
+        return counted(connector, delivery);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Delivery writeBack(ConnectorKind.WritesBack writer, Connector connector, String eventId, String type, String body) {
+        try {
+            return writer.write(connector, eventId, type, mapper.readValue(body, Map.class));
+        } catch (JsonProcessingException e) {
+            return Delivery.refused("the hub's callback is not JSON: " + e.getOriginalMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Delivery(false, "the hub is stopping");
+        }
+    }
+
+    private static Delivery counted(Connector connector, Delivery delivery) {
         if (delivery.delivered()) {
             connector.counts.sentBack.incrementAndGet();
             connector.working();
         } else {
             connector.counts.sendBackFailures.incrementAndGet();
-            connector.failing("callbacks fail: " + delivery.outcome());
+            if (!delivery.refused()) {
+                // a refused write is the record's problem, not the system's: it is dead and listed, the connector runs on
+                connector.failing("callbacks fail: " + delivery.outcome());
+            }
         }
         return delivery;
     }

@@ -83,7 +83,7 @@ public class ConnectorEvents {
             if (event == null) {
                 throw new InvalidEventException(errors);
             }
-            String callbacks = connector.file().back() == null ? null : ConnectorCallbacks.target(connector.id());
+            String callbacks = !connector.file().callsBack() ? null : ConnectorCallbacks.target(connector.id());
             Outcome outcome = intake.accept("connector:" + connector.id(), event, origin, callbacks);
             connector.counts.events.incrementAndGet();
             return new Taken(outcome, null);

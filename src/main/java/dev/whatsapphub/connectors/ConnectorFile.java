@@ -12,7 +12,43 @@ import org.apache.camel.Exchange;
  * caused go back. Secrets and addresses are resolved references ({@link References}).
  */
 public record ConnectorFile(String id, String kind, String description, Auth auth, Intake intake, EventSpec event, Reply reply,
-                            Back back) {
+                            Back back, Salesforce salesforce, Writes writes) {
+
+    /** Whether the messages of its events call back to it: a {@code callbacks} section, or Salesforce's {@code writes}. */
+    public boolean callsBack() {
+        return back != null || writes != null;
+    }
+
+    /** The connector's dead-letter queue: payloads it could not take in, with the reason. */
+    public String deadLetters() {
+        return "hub.connectors." + id + ".dlq";
+    }
+
+    /**
+     * Salesforce: the connected app ({@code flow} client-credentials with {@code clientSecret}, or
+     * jwt with {@code username} and the {@code keystore} holding the app's certificate key), the
+     * REST API version, the Pub/Sub API's address, and the {@code topic} subscribed: {@code batch}
+     * events requested at a time, {@code start} where a topic without a stored replay id begins,
+     * {@code onInvalidReplayId} where to resume when Salesforce no longer knows the stored one.
+     */
+    public record Salesforce(String loginUrl, String flow, String clientId, String clientSecret, String username, String keystore,
+                             String keystorePassword, String apiVersion, String pubSubHost, int pubSubPort, boolean pubSubTls,
+                             String topic, int batch, String start, String onInvalidReplayId) {
+    }
+
+    /**
+     * A record written into the system for one kind of callback: into {@code object}, upserted on the
+     * external id field {@code upsertOn}, or created unless a record with {@code createUnless} equal
+     * to the key exists, or the record whose id {@code record} gives updated; {@code key} and
+     * {@code fields} are expressions on the hub's callback.
+     */
+    public record Write(String object, String upsertOn, String createUnless, EventExpression record, EventExpression key,
+                        Map<String, Object> fields) {
+    }
+
+    /** What is written for statuses, replies, opt-outs and opt-ins (each may be absent: nothing is written for it). */
+    public record Writes(Write status, Write reply, Write optOut, Write optIn) {
+    }
 
     /** HTTP: an HMAC-SHA256 signature of the body in {@code header} (hex after {@code prefix}), and/or an API key. */
     public record Auth(String signatureHeader, String signaturePrefix, String signatureSecret, String apiKey) {
@@ -49,7 +85,7 @@ public record ConnectorFile(String id, String kind, String description, Auth aut
     }
 
     /**
-     * Evaluates a tree of expressions (maps of names to expressions or maps): nothing, empty and
+     * Evaluates a tree of expressions (maps of names to expressions, constants or maps): nothing, empty and
      * blank leave a name out, and so does a path through something absent ({@code ${body[reply][text]}}
      * of a status); {@code path} prefixes the names of what is missing.
      */
@@ -62,6 +98,8 @@ public record ConnectorFile(String id, String kind, String description, Auth aut
             Object value;
             if (node instanceof Map<?, ?> nested) {
                 value = evaluate((Map<String, Object>) nested, exchange, at, missing, optional);
+            } else if (!(node instanceof EventExpression)) {
+                value = node; // a constant written plainly: true, 3
             } else {
                 try {
                     value = ((EventExpression) node).evaluate(exchange);

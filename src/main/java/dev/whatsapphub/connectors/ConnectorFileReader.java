@@ -16,17 +16,19 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /** Reads one connector file, every problem with its line; references are resolved here, so a missing secret is a problem too. */
 final class ConnectorFileReader {
 
-    static final Set<String> KINDS = Set.of("http", "jms");
+    static final Set<String> KINDS = Set.of("http", "jms", "salesforce");
     private static final Set<String> TOP = Set.of("kind", "description", "auth", "queue", "format", "layout", "stream", "consumers",
-            "event", "reply", "callbacks");
+            "event", "reply", "callbacks", "salesforce", "subscribe", "writes");
     private static final Set<String> FORMATS = Set.of("json", "xml", "fixed-width");
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Pattern QUEUE = Pattern.compile("[A-Za-z0-9._-]{1,200}");
@@ -67,7 +69,7 @@ final class ConnectorFileReader {
         String kind = yaml.scalar(top, "kind", "", true);
         if (kind != null && !KINDS.contains(kind)) {
             yaml.problem(YamlFile.line(top.get("kind")), "kind", "must be one of " + KINDS.stream().sorted().toList()
-                    + " (salesforce and zendesk come later)");
+                   );
         }
         String description = yaml.scalar(top, "description", "", false);
         Auth auth = null;
@@ -85,6 +87,24 @@ final class ConnectorFileReader {
                 yaml.problem(YamlFile.line(top.get("auth")), "auth", "is a setting of kind http: a JMS connector is authenticated by the broker");
             }
         }
+        ConnectorFile.Salesforce salesforce = null;
+        ConnectorFile.Writes writes = null;
+        if ("salesforce".equals(kind)) {
+            salesforce = salesforce(top, root);
+            writes = top.get("writes") instanceof MappingNode w ? writes(w) : null;
+            for (String other : List.of("auth", "queue", "format", "layout", "stream", "consumers", "reply", "callbacks")) {
+                if (top.containsKey(other)) {
+                    yaml.problem(YamlFile.line(top.get(other)), other, "is not a setting of kind salesforce: it logs in with salesforce:, "
+                            + "reads subscribe: and writes back with writes:");
+                }
+            }
+        } else {
+            for (String salesforceOnly : List.of("salesforce", "subscribe", "writes")) {
+                if (top.containsKey(salesforceOnly)) {
+                    yaml.problem(YamlFile.line(top.get(salesforceOnly)), salesforceOnly, "is a setting of kind salesforce");
+                }
+            }
+        }
         EventSpec event = top.get("event") instanceof MappingNode e ? event(e) : null;
         if (event == null && !top.containsKey("event")) {
             yaml.problem(YamlFile.line(root), "event", "is required: how a payload becomes a CloudEvent (type, id, data)");
@@ -93,7 +113,7 @@ final class ConnectorFileReader {
         }
         Reply reply = top.get("reply") instanceof MappingNode r ? reply(r) : null;
         Back back = top.get("callbacks") instanceof MappingNode b ? back(b) : null;
-        return new ConnectorFile(id, kind, description, auth, intake, event, reply, back);
+        return new ConnectorFile(id, kind, description, auth, intake, event, reply, back, salesforce, writes);
     }
 
     private Auth auth(Map<String, Node> top) {
@@ -120,6 +140,143 @@ final class ConnectorFileReader {
             yaml.problem(YamlFile.line(node), "auth", "give a signature or an api-key: the hub takes no unauthenticated payloads");
         }
         return new Auth(header, prefix, secret, apiKey);
+    }
+
+    private ConnectorFile.Salesforce salesforce(Map<String, Node> top, MappingNode root) {
+        if (!(top.get("salesforce") instanceof MappingNode node)) {
+            yaml.problem(YamlFile.line(top.containsKey("salesforce") ? top.get("salesforce") : root), "salesforce",
+                    "is required for kind salesforce: login-url, client-id, client-secret (or flow: jwt), pubsub-host");
+            return null;
+        }
+        String at = "salesforce.";
+        Map<String, Node> sf = yaml.entries(node, at);
+        yaml.unknownKeys(sf, Set.of("login-url", "flow", "client-id", "client-secret", "username", "keystore", "keystore-password",
+                "api-version", "pubsub-host", "pubsub-port", "pubsub-tls"), at);
+        String loginUrl = resolved(sf, "login-url", at, true);
+        if (loginUrl != null && !loginUrl.matches("(?i)https?://\\S+")) {
+            yaml.problem(YamlFile.line(sf.get("login-url")), "salesforce.login-url", "must be an http or https URL, such as https://login.salesforce.com");
+        }
+        String flow = yaml.scalar(sf, "flow", at, false);
+        if (flow == null) {
+            flow = "client-credentials";
+        } else if (!Set.of("client-credentials", "jwt").contains(flow)) {
+            yaml.problem(YamlFile.line(sf.get("flow")), "salesforce.flow",
+                    "client-credentials or jwt (the username-password flow is not offered: Salesforce is retiring it)");
+        }
+        String clientId = resolved(sf, "client-id", at, true);
+        String clientSecret = null;
+        String username = null;
+        String keystore = null;
+        String keystorePassword = null;
+        if ("jwt".equals(flow)) {
+            username = resolved(sf, "username", at, true);
+            keystore = resolved(sf, "keystore", at, true);
+            if (keystore != null && !Files.isRegularFile(folder.resolve(keystore))) {
+                yaml.problem(YamlFile.line(sf.get("keystore")), "salesforce.keystore", "no keystore " + folder.resolve(keystore)
+                        + " (a PKCS12 file with the connected app's certificate key, next to the connector file)");
+            }
+            keystorePassword = secret(sf, "keystore-password", at);
+        } else {
+            clientSecret = secret(sf, "client-secret", at);
+        }
+        String apiVersion = yaml.scalar(sf, "api-version", at, false);
+        if (apiVersion == null) {
+            apiVersion = "62.0";
+        } else if (!apiVersion.matches("\\d{2}\\.0")) {
+            yaml.problem(YamlFile.line(sf.get("api-version")), "salesforce.api-version", "a REST API version such as \"62.0\"");
+        }
+        String host = resolved(sf, "pubsub-host", at, true);
+        int port = number(sf, "pubsub-port", at, 7443, 1, 65535);
+        String tls = resolved(sf, "pubsub-tls", at, false);
+        if (tls != null && !Set.of("true", "false").contains(tls)) {
+            yaml.problem(YamlFile.line(sf.get("pubsub-tls")), "salesforce.pubsub-tls", "true (Salesforce) or false (a local stand-in)");
+        }
+        String topic = null;
+        int batch = 100;
+        String start = "latest";
+        String onInvalid = "earliest";
+        if (top.get("subscribe") instanceof MappingNode s) {
+            Map<String, Node> sub = yaml.entries(s, "subscribe.");
+            yaml.unknownKeys(sub, Set.of("topic", "batch", "start", "on-invalid-replay-id"), "subscribe.");
+            topic = yaml.scalar(sub, "topic", "subscribe.", true);
+            if (topic != null && !topic.matches("/(event|data)/[A-Za-z0-9_]+")) {
+                yaml.problem(YamlFile.line(sub.get("topic")), "subscribe.topic",
+                        "a Pub/Sub channel: /event/<Platform Event>__e or /data/<Change Data Capture channel>");
+            }
+            batch = number(sub, "batch", "subscribe.", 100, 1, 100);
+            start = choice(sub, "start", "subscribe.", "latest", "where a topic with no stored replay id begins");
+            onInvalid = choice(sub, "on-invalid-replay-id", "subscribe.", "earliest", "where to resume when Salesforce no longer knows the stored replay id");
+        } else {
+            yaml.problem(YamlFile.line(top.containsKey("subscribe") ? top.get("subscribe") : root), "subscribe",
+                    "is required for kind salesforce: the topic, such as /event/Order_Shipped__e");
+        }
+        return new ConnectorFile.Salesforce(loginUrl, flow, clientId, clientSecret, username, keystore, keystorePassword, apiVersion, host,
+                port, !"false".equals(tls), topic, batch, start, onInvalid);
+    }
+
+    private String choice(Map<String, Node> m, String key, String at, String otherwise, String what) {
+        String value = yaml.scalar(m, key, at, false);
+        if (value == null) {
+            return otherwise;
+        }
+        if (!Set.of("latest", "earliest").contains(value)) {
+            yaml.problem(YamlFile.line(m.get(key)), at + key, "latest or earliest: " + what);
+        }
+        return value;
+    }
+
+    private int number(Map<String, Node> m, String key, String at, int otherwise, int min, int max) {
+        String value = resolved(m, key, at, false);
+        if (value == null) {
+            return otherwise;
+        }
+        try {
+            int n = Integer.parseInt(value);
+            if (n < min || n > max) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            yaml.problem(YamlFile.line(m.get(key)), at + key, "a number from " + min + " to " + max);
+            return otherwise;
+        }
+    }
+
+    private ConnectorFile.Writes writes(MappingNode node) {
+        Map<String, Node> w = yaml.entries(node, "writes.");
+        yaml.unknownKeys(w, Set.of("status", "reply", "opt-out", "opt-in"), "writes.");
+        return new ConnectorFile.Writes(write(w, "status"), write(w, "reply"), write(w, "opt-out"), write(w, "opt-in"));
+    }
+
+    private ConnectorFile.Write write(Map<String, Node> writes, String name) {
+        if (!writes.containsKey(name)) {
+            return null;
+        }
+        String at = "writes." + name + ".";
+        if (!(writes.get(name) instanceof MappingNode node)) {
+            yaml.problem(YamlFile.line(writes.get(name)), "writes." + name, "must be a map: object, upsert-on/create-unless/record, key, fields");
+            return null;
+        }
+        Map<String, Node> w = yaml.entries(node, at);
+        yaml.unknownKeys(w, Set.of("object", "upsert-on", "create-unless", "record", "key", "fields"), at);
+        String object = yaml.scalar(w, "object", at, true);
+        String upsertOn = yaml.scalar(w, "upsert-on", at, false);
+        String createUnless = yaml.scalar(w, "create-unless", at, false);
+        EventExpression record = w.containsKey("record") ? compile(w.get("record"), at + "record", false) : null;
+        int ways = (upsertOn == null ? 0 : 1) + (createUnless == null ? 0 : 1) + (w.containsKey("record") ? 1 : 0);
+        if (ways != 1) {
+            yaml.problem(YamlFile.line(node), "writes." + name,
+                    "give one of upsert-on (an external id field), create-unless (a field queried first) or record (the id to update)");
+        }
+        EventExpression key = w.containsKey("key") ? compile(w.get("key"), at + "key", false) : null;
+        if (key == null && !w.containsKey("key") && ways == 1 && !w.containsKey("record")) {
+            yaml.problem(YamlFile.line(node), at + "key", "is required with upsert-on and create-unless: the value that identifies the record");
+        }
+        Map<String, Object> fields = w.get("fields") instanceof MappingNode f ? tree(f, at + "fields") : null;
+        if (fields == null) {
+            yaml.problem(YamlFile.line(node), at + "fields", "is required: the record's fields, each an expression on the hub's callback");
+        }
+        return new ConnectorFile.Write(object, upsertOn, createUnless, record, key, fields);
     }
 
     private Intake intake(Map<String, Node> top, String id) {
@@ -229,6 +386,11 @@ final class ConnectorFileReader {
         yaml.entries(node, at + ".").forEach((name, value) -> {
             if (value instanceof MappingNode nested && !isJsonPath(nested)) {
                 tree.put(name, tree(nested, at + "." + name));
+            } else if (value instanceof ScalarNode s && s.getScalarStyle() == DumperOptions.ScalarStyle.PLAIN
+                    && (Tag.BOOL.equals(s.getTag()) || Tag.INT.equals(s.getTag()) || Tag.FLOAT.equals(s.getTag()))) {
+                // true, 3, 0.5 written plainly stay what they are in the JSON a system receives
+                tree.put(name, Tag.BOOL.equals(s.getTag()) ? (Object) Boolean.valueOf(s.getValue())
+                        : Tag.INT.equals(s.getTag()) ? (Object) Long.valueOf(s.getValue()) : (Object) Double.valueOf(s.getValue()));
             } else {
                 EventExpression e = compile(value, at + "." + name, false);
                 if (e != null) {

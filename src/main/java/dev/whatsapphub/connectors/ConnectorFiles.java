@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.camel.CamelContext;
-import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.env.Environment;
@@ -73,16 +72,16 @@ class ConnectorFiles implements OperatorFolders.FallbackLoader {
         }
         ConnectorKind kind = kinds.get(file.kind());
         String routeId = "connector-" + file.id();
-        if (previous != null) {
-            stopRoute(routeId);
-        }
         Connector before = connectors.find(file.id()).orElse(null);
+        if (previous != null) {
+            stop(before == null ? (ConnectorFile) previous.state() : before.file(), routeId);
+        }
         connectors.start(file);
         try {
-            TemplatedRouteBuilder.builder(camel, kind.template()).routeId(routeId).parameters(kind.parameters(file)).add();
+            kind.start(camel, routeId, file);
         } catch (Exception e) {
             problems.add(new FileProblem(yaml.file(), 0, "", "Camel could not start the connector: " + Causes.rootMessage(e)));
-            stopRoute(routeId);
+            stop(file, routeId);
             if (before != null) {
                 restart(before.file(), routeId);
             } else {
@@ -96,8 +95,7 @@ class ConnectorFiles implements OperatorFolders.FallbackLoader {
     private void restart(ConnectorFile file, String routeId) {
         connectors.start(file);
         try {
-            ConnectorKind kind = kinds.get(file.kind());
-            TemplatedRouteBuilder.builder(camel, kind.template()).routeId(routeId).parameters(kind.parameters(file)).add();
+            kinds.get(file.kind()).start(camel, routeId, file);
         } catch (Exception again) {
             log.error("Could not restart the previous version of connector {}", file.id(), again);
         }
@@ -106,18 +104,15 @@ class ConnectorFiles implements OperatorFolders.FallbackLoader {
     @Override
     public void unload(String file, Loaded loaded) {
         ConnectorFile connector = (ConnectorFile) loaded.state();
-        stopRoute("connector-" + connector.id());
+        stop(connector, "connector-" + connector.id());
         connectors.stop(connector.id());
     }
 
-    private void stopRoute(String id) {
+    private void stop(ConnectorFile file, String routeId) {
         try {
-            if (camel.getRoute(id) != null) {
-                camel.getRouteController().stopRoute(id);
-                camel.removeRoute(id);
-            }
+            kinds.get(file.kind()).stop(camel, routeId, file);
         } catch (Exception e) {
-            log.warn("Could not stop connector route {}: {}", id, e.getMessage());
+            log.warn("Could not stop connector route {}: {}", routeId, e.getMessage());
         }
     }
 }

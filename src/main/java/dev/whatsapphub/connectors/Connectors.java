@@ -51,7 +51,7 @@ public class Connectors implements HealthIndicator, ConfigSection {
         running.values().stream().sorted((a, b) -> a.id().compareTo(b.id())).forEach(c -> views.add(c.view()));
         stopped.forEach(id -> {
             Connector.Counts c = counts.get(id);
-            views.add(new Connector.View(id, null, null, "stopped", "its file was removed", null, c.received.get(), c.events.get(),
+            views.add(new Connector.View(id, null, null, "stopped", "its file was removed", null, null, c.received.get(), c.events.get(),
                     c.ignored.get(), c.rejected.get(), c.sentBack.get(), c.sendBackFailures.get()));
         });
         return views;
@@ -60,7 +60,8 @@ public class Connectors implements HealthIndicator, ConfigSection {
     @Override
     public Health health() {
         Health.Builder health = Health.up();
-        running.values().forEach(c -> health.withDetail(c.id(), c.failingReason() == null ? "running" : "failing: " + c.failingReason()));
+        running.values().forEach(c -> health.withDetail(c.id(), (c.failingReason() == null ? "running" : "failing: " + c.failingReason())
+                + (c.noticeText() == null ? "" : "; " + c.noticeText())));
         return health.build();
     }
 }

@@ -101,6 +101,10 @@ public final class OperatorFolder {
         Current current = loaded.get(file);
         Rejected failed = rejected.get(file);
         if (current != null && current.version().equals(version) && !current.loader().stale(current.loaded())) {
+            // an edit undone: the file is again what runs, so the rejected edit's problems are no longer the file's
+            if (rejected.remove(file) != null) {
+                log.info("{} file {} is back to its loaded version {}", name, file, version);
+            }
             return;
         }
         // a rejected version stays rejected until the file changes (touching it retries)
