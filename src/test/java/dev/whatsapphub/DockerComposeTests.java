@@ -21,12 +21,25 @@ class DockerComposeTests {
     @Test
     void everyServiceHasAHealthCheckAndTheHubWaitsForTheOthersToBeHealthy() throws Exception {
         var services = services();
-        assertThat(services).containsKeys("artemis", "postgres", "sandbox", "hub");
+        assertThat(services).containsKeys("artemis", "postgres", "sandbox", "standins", "hub");
         services.forEach((name, service) -> assertThat(service).as(name).containsKey("healthcheck"));
         @SuppressWarnings("unchecked")
         Map<String, Map<String, String>> dependsOn = (Map<String, Map<String, String>>) services.get("hub").get("depends_on");
-        assertThat(dependsOn).containsOnlyKeys("artemis", "postgres", "sandbox");
+        assertThat(dependsOn).containsOnlyKeys("artemis", "postgres", "sandbox", "standins");
         dependsOn.values().forEach(d -> assertThat(d).containsEntry("condition", "service_healthy"));
+    }
+
+    @Test
+    void everyReferenceOfTheShippedConnectorFilesIsSetForTheHub() throws Exception {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> env = (Map<String, Object>) services().get("hub").get("environment");
+        for (String name : new String[] {"salesforce.yaml", "zendesk.yaml"}) {
+            java.util.regex.Matcher refs = java.util.regex.Pattern.compile("\\$\\{env:([A-Z_]+)}")
+                    .matcher(java.nio.file.Files.readString(java.nio.file.Path.of("connectors", name)));
+            while (refs.find()) {
+                assertThat(env).as(name + " references " + refs.group(1)).containsKey(refs.group(1));
+            }
+        }
     }
 
     @Test

@@ -29,7 +29,8 @@ public final class BrokerPolicy {
 
     /** The policy in words, for the start-up log. */
     public static final String SUMMARY = "hub.outbound.# lanes exclusive, 64 KiB prefetch, 1000 redeliveries then hub.outbound.dlq; "
-            + "hub.webhooks, hub.inbound and hub.events 10 attempts with backoff then their .dlq; dead-letter queues present";
+            + "hub.webhooks, hub.inbound and hub.events 10 attempts with backoff then their .dlq; hub.inbound.unassigned 1000 then "
+            + "hub.inbound.dlq; dead-letter queues present";
 
     private BrokerPolicy() {
     }
@@ -72,6 +73,14 @@ public final class BrokerPolicy {
                     .setMaxRedeliveryDelay(60_000L)
                     .setDeadLetterAddress(SimpleString.of("hub.inbound.dlq"))));
         }
+        // a conversation no business system owns, for the support desk (the default route): a desk away for hours keeps
+        // it waiting, retried every minute (about 16 hours), never dropped
+        settings.put("hub.inbound.unassigned", kept(new AddressSettings()
+                .setMaxDeliveryAttempts(1000)
+                .setRedeliveryDelay(1000L)
+                .setRedeliveryMultiplier(2)
+                .setMaxRedeliveryDelay(60_000L)
+                .setDeadLetterAddress(SimpleString.of("hub.inbound.dlq"))));
         for (String dlq : List.of("hub.events.dlq", "hub.webhooks.dlq", "hub.inbound.dlq")) {
             settings.put(dlq, kept(new AddressSettings().setMaxDeliveryAttempts(-1)));
         }

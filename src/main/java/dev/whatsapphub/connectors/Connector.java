@@ -58,6 +58,19 @@ public final class Connector {
         failing = null;
     }
 
+    /** A kind that counts for itself (not through ConnectorEvents): a payload received, one refused, an event taken. */
+    public void countReceived() {
+        counts.received.incrementAndGet();
+    }
+
+    public void countRejected() {
+        counts.rejected.incrementAndGet();
+    }
+
+    public void countEvent() {
+        counts.events.incrementAndGet();
+    }
+
     String failingReason() {
         return failing;
     }

@@ -12,11 +12,25 @@ import org.apache.camel.Exchange;
  * caused go back. Secrets and addresses are resolved references ({@link References}).
  */
 public record ConnectorFile(String id, String kind, String description, Auth auth, Intake intake, EventSpec event, Reply reply,
-                            Back back, Salesforce salesforce, Writes writes) {
+                            Back back, Salesforce salesforce, Writes writes, Zendesk zendesk) {
 
     /** Whether the messages of its events call back to it: a {@code callbacks} section, or Salesforce's {@code writes}. */
     public boolean callsBack() {
         return back != null || writes != null;
+    }
+
+    /**
+     * The support desk: its API ({@code url}, an agent's {@code email} and API {@code token}), the
+     * secret its webhooks are signed with; the queue of conversations no business system owns
+     * ({@code from}, where {@code hub.conversations.default-route} puts them), each ticket's
+     * {@code subject} and {@code tags}, customers' files as {@code media} {@code link} or
+     * {@code upload}; agents' replies sent from {@code sender} (else the number the customer wrote
+     * to), outside the 24-hour window as the template {@code fallbackName} / {@code fallbackLanguage}
+     * with {@code fallbackParameters} (expressions on the ticket and contact).
+     */
+    public record Zendesk(String url, String email, String token, String webhookSecret, String from, EventExpression subject,
+                          List<String> tags, String media, String sender, String fallbackName, String fallbackLanguage,
+                          Map<String, Object> fallbackParameters) {
     }
 
     /** The connector's dead-letter queue: payloads it could not take in, with the reason. */

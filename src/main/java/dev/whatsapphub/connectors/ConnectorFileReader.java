@@ -26,9 +26,9 @@ import org.yaml.snakeyaml.nodes.Tag;
 /** Reads one connector file, every problem with its line; references are resolved here, so a missing secret is a problem too. */
 final class ConnectorFileReader {
 
-    static final Set<String> KINDS = Set.of("http", "jms", "salesforce");
+    static final Set<String> KINDS = Set.of("http", "jms", "salesforce", "zendesk");
     private static final Set<String> TOP = Set.of("kind", "description", "auth", "queue", "format", "layout", "stream", "consumers",
-            "event", "reply", "callbacks", "salesforce", "subscribe", "writes");
+            "event", "reply", "callbacks", "salesforce", "subscribe", "writes", "zendesk", "tickets", "replies");
     private static final Set<String> FORMATS = Set.of("json", "xml", "fixed-width");
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Pattern QUEUE = Pattern.compile("[A-Za-z0-9._-]{1,200}");
@@ -105,6 +105,22 @@ final class ConnectorFileReader {
                 }
             }
         }
+        ConnectorFile.Zendesk zendesk = null;
+        if ("zendesk".equals(kind)) {
+            zendesk = zendesk(top, root);
+            for (String other : List.of("auth", "queue", "format", "layout", "stream", "consumers", "reply", "callbacks", "event")) {
+                if (top.containsKey(other)) {
+                    yaml.problem(YamlFile.line(top.get(other)), other, "is not a setting of kind zendesk: it connects with zendesk:, "
+                            + "opens tickets as tickets: says and sends agents' replies as replies: says");
+                }
+            }
+            return new ConnectorFile(id, kind, description, null, null, null, null, null, null, null, zendesk);
+        }
+        for (String zendeskOnly : List.of("zendesk", "tickets", "replies")) {
+            if (top.containsKey(zendeskOnly)) {
+                yaml.problem(YamlFile.line(top.get(zendeskOnly)), zendeskOnly, "is a setting of kind zendesk");
+            }
+        }
         EventSpec event = top.get("event") instanceof MappingNode e ? event(e) : null;
         if (event == null && !top.containsKey("event")) {
             yaml.problem(YamlFile.line(root), "event", "is required: how a payload becomes a CloudEvent (type, id, data)");
@@ -113,7 +129,71 @@ final class ConnectorFileReader {
         }
         Reply reply = top.get("reply") instanceof MappingNode r ? reply(r) : null;
         Back back = top.get("callbacks") instanceof MappingNode b ? back(b) : null;
-        return new ConnectorFile(id, kind, description, auth, intake, event, reply, back, salesforce, writes);
+        return new ConnectorFile(id, kind, description, auth, intake, event, reply, back, salesforce, writes, null);
+    }
+
+    private ConnectorFile.Zendesk zendesk(Map<String, Node> top, MappingNode root) {
+        if (!(top.get("zendesk") instanceof MappingNode node)) {
+            yaml.problem(YamlFile.line(top.containsKey("zendesk") ? top.get("zendesk") : root), "zendesk",
+                    "is required for kind zendesk: url, email, token, webhook-secret");
+            return null;
+        }
+        String at = "zendesk.";
+        Map<String, Node> z = yaml.entries(node, at);
+        yaml.unknownKeys(z, Set.of("url", "email", "token", "webhook-secret"), at);
+        String url = resolved(z, "url", at, true);
+        if (url != null && !url.matches("(?i)https?://[^\\s/]+(/\\S*)?")) {
+            yaml.problem(YamlFile.line(z.get("url")), "zendesk.url", "must be an http or https URL, such as https://example.zendesk.com");
+        }
+        String email = resolved(z, "email", at, true);
+        String token = secret(z, "token", at);
+        String webhookSecret = secret(z, "webhook-secret", at);
+
+        Map<String, Node> t = top.get("tickets") instanceof MappingNode tn ? yaml.entries(tn, "tickets.") : Map.of();
+        yaml.unknownKeys(t, Set.of("from", "subject", "tags", "media"), "tickets.");
+        String from = t.containsKey("from") ? yaml.scalar(t, "from", "tickets.", true) : "hub.inbound.unassigned";
+        if (from != null && !QUEUE.matcher(from).matches()) {
+            yaml.problem(YamlFile.line(t.get("from")), "tickets.from", "a queue name: letters, digits, '.', '_' and '-'");
+        }
+        EventExpression subject = t.containsKey("subject") ? compile(t.get("subject"), "tickets.subject", false) : null;
+        List<String> tags = new ArrayList<>();
+        if (t.get("tags") instanceof SequenceNode list) {
+            list.getValue().forEach(n -> {
+                if (n instanceof ScalarNode s && s.getValue().matches("[a-z0-9_:/-]{1,80}")) {
+                    tags.add(s.getValue());
+                } else {
+                    yaml.problem(YamlFile.line(n), "tickets.tags", "each tag is lowercase letters, digits, '_', ':', '/' or '-'");
+                }
+            });
+        } else if (t.containsKey("tags")) {
+            yaml.problem(YamlFile.line(t.get("tags")), "tickets.tags", "must be a list, such as [whatsapp]");
+        }
+        String media = choice(t, "media", "tickets.", "link", List.of("link", "upload"),
+                "a link to the file in the hub's media store, or the file attached to the comment");
+
+        Map<String, Node> r = top.get("replies") instanceof MappingNode rn ? yaml.entries(rn, "replies.") : Map.of();
+        yaml.unknownKeys(r, Set.of("sender", "fallback-template"), "replies.");
+        String sender = r.containsKey("sender") ? yaml.scalar(r, "sender", "replies.", true) : null;
+        String fallbackName = null;
+        String fallbackLanguage = null;
+        Map<String, Object> fallbackParameters = Map.of();
+        if (r.get("fallback-template") instanceof MappingNode fn) {
+            Map<String, Node> f = yaml.entries(fn, "replies.fallback-template.");
+            yaml.unknownKeys(f, Set.of("name", "language", "parameters"), "replies.fallback-template.");
+            fallbackName = yaml.scalar(f, "name", "replies.fallback-template.", true);
+            fallbackLanguage = yaml.scalar(f, "language", "replies.fallback-template.", true);
+            if (f.get("parameters") instanceof MappingNode pn) {
+                fallbackParameters = tree(pn, "replies.fallback-template.parameters");
+            } else if (f.containsKey("parameters")) {
+                yaml.problem(YamlFile.line(f.get("parameters")), "replies.fallback-template.parameters",
+                        "a map of the template's named parameters, each an expression on the ticket and contact");
+            }
+        } else {
+            yaml.problem(YamlFile.line(top.containsKey("replies") ? top.get("replies") : root), "replies.fallback-template",
+                    "is required: the approved template an agent's reply goes as when the customer's 24-hour window is closed");
+        }
+        return new ConnectorFile.Zendesk(url, email, token, webhookSecret, from, subject, List.copyOf(tags), media, sender, fallbackName,
+                fallbackLanguage, fallbackParameters);
     }
 
     private Auth auth(Map<String, Node> top) {
@@ -215,12 +295,16 @@ final class ConnectorFileReader {
     }
 
     private String choice(Map<String, Node> m, String key, String at, String otherwise, String what) {
+        return choice(m, key, at, otherwise, List.of("latest", "earliest"), what);
+    }
+
+    private String choice(Map<String, Node> m, String key, String at, String otherwise, List<String> allowed, String what) {
         String value = yaml.scalar(m, key, at, false);
         if (value == null) {
             return otherwise;
         }
-        if (!Set.of("latest", "earliest").contains(value)) {
-            yaml.problem(YamlFile.line(m.get(key)), at + key, "latest or earliest: " + what);
+        if (!allowed.contains(value)) {
+            yaml.problem(YamlFile.line(m.get(key)), at + key, String.join(" or ", allowed) + ": " + what);
         }
         return value;
     }
