@@ -64,7 +64,10 @@ class ZendeskConnectorCrashTests {
                 Map<String, Integer> commentsPer = new HashMap<>();
                 for (JsonNode t : zendesk.get("/standin/zendesk/tickets", Map.of()).json()) {
                     String phone = t.path("requester").path("phone").asText();
-                    ticketsPer.merge(phone, 1, Integer::sum);
+                    if (ticketsPer.merge(phone, 1, Integer::sum) > 1 || t.path("comments").size() != 2) {
+                        System.out.println("ticket of " + phone + ": " + t.path("id") + " " + t.path("external_id") + " requester "
+                                + t.path("requester_id") + " comments " + t.path("comments").size());
+                    }
                     for (JsonNode c : t.path("comments")) {
                         if (c.path("author_id").asLong() == t.path("requester_id").asLong()) {
                             commentsPer.merge(phone + " " + c.path("body").asText(), 1, Integer::sum);

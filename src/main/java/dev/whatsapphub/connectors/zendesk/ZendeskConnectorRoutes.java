@@ -14,6 +14,7 @@ import dev.whatsapphub.events.EventIntakeErrorHandling;
 import dev.whatsapphub.events.InvalidEventException;
 import dev.whatsapphub.media.MediaStore;
 import dev.whatsapphub.model.FieldError;
+import dev.whatsapphub.store.Durability;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Instant;
@@ -58,9 +59,12 @@ class ZendeskConnectorRoutes extends RouteBuilder implements ConnectorKind, Conn
     private final MediaStore media;
     private final ObjectMapper mapper;
     private final ProducerTemplate producer;
+    private final Durability durability;
     private final Map<String, ZendeskDesk> desks = new ConcurrentHashMap<>();
 
-    ZendeskConnectorRoutes(Connectors connectors, SupportTickets tickets, MediaStore media, ObjectMapper mapper, ProducerTemplate producer) {
+    ZendeskConnectorRoutes(Connectors connectors, SupportTickets tickets, MediaStore media, ObjectMapper mapper, ProducerTemplate producer,
+                           Durability durability) {
+        this.durability = durability;
         this.connectors = connectors;
         this.tickets = tickets;
         this.media = media;
@@ -139,6 +143,8 @@ class ZendeskConnectorRoutes extends RouteBuilder implements ConnectorKind, Conn
             } else if (Callbacks.OPT_OUT.equals(type) || Callbacks.OPT_IN.equals(type)) {
                 consent(connector, item.path("contact"), type, null);
             }
+            // the ticket and the wamids on it on disk before the JMS commit takes the message away (H2 writes later)
+            durability.await();
             connector.working();
         } catch (ZendeskDesk.Refused refused) {
             connector.countRejected();
@@ -299,6 +305,7 @@ class ZendeskConnectorRoutes extends RouteBuilder implements ConnectorKind, Conn
                     return new Delivery(true, "nothing to write for " + type);
                 }
             }
+            durability.await();
             return new Delivery(true, "written on ticket " + ticketId);
         } catch (ZendeskDesk.Refused refused) {
             return Delivery.refused(refused.getMessage());
