@@ -251,7 +251,9 @@ final class ConnectorFileReader {
         if ("jwt".equals(flow)) {
             username = resolved(sf, "username", at, true);
             keystore = resolved(sf, "keystore", at, true);
-            if (keystore != null && !Files.isRegularFile(folder.resolve(keystore))) {
+            // relative to the connectors folder, like a layout file; handed on as an absolute path
+            keystore = keystore == null ? null : folder.resolve(keystore).toAbsolutePath().toString();
+            if (keystore != null && !Files.isRegularFile(Path.of(keystore))) {
                 yaml.problem(YamlFile.line(sf.get("keystore")), "salesforce.keystore", "no keystore " + folder.resolve(keystore)
                         + " (a PKCS12 file with the connected app's certificate key, next to the connector file)");
             }

@@ -235,6 +235,44 @@ class SalesforceConnectorTests extends HubTestSupport {
         assertThat(fileView("salesforce.yaml").path("errors").size()).isZero();
     }
 
+    @Test
+    void aConnectedAppMayLogInByTheJwtBearerFlowWithTheKeyInAKeystoreNextToTheFile() throws Exception {
+        Path keystore = CONNECTORS_DIR.resolve("salesforce-jwt.p12");
+        Path password = CONNECTORS_DIR.resolve("salesforce-jwt.pass");
+        Path file = CONNECTORS_DIR.resolve("salesforce-jwt.yaml");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair",
+                "-alias", "hub", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=whatsapp-hub", "-validity", "2", "-storetype", "PKCS12",
+                "-keystore", keystore.toString(), "-storepass", "keystore-secret", "-keypass", "keystore-secret").redirectErrorStream(true).start();
+        assertThat(keytool.waitFor()).as(new String(keytool.getInputStream().readAllBytes())).isZero();
+        Files.writeString(password, "keystore-secret\n");
+        String jwt = Files.readString(CONNECTORS_DIR.resolve("salesforce.yaml"))
+                .replace("flow: client-credentials", "flow: jwt\n  username: integration@example.com\n  keystore: salesforce-jwt.p12\n"
+                        + "  keystore-password: ${file:salesforce-jwt.pass}")
+                .replaceAll("\n  client-secret: .*", "")
+                // another topic, so its events are not taken twice while it runs beside the shipped file
+                .replace("topic: /event/Order_Shipped__e", "topic: /event/Order_Returned__e");
+        // the org's second Platform Event (the stand-in defines a custom event by its first publish)
+        assertThat(http.post(STANDIN + "/events/Order_Returned__e", "{\"Order_Number__c\": \"R-1\"}", JSON).status()).isEqualTo(201);
+        int before = http.get(STANDIN + "/logins", Map.of()).json().size();
+        try {
+            Files.writeString(file, jwt);
+            folders.scan();
+            assertThat(fileView("salesforce-jwt.yaml").path("errors").size()).as(fileView("salesforce-jwt.yaml").toString()).isZero();
+            await().atMost(Duration.ofSeconds(30)).until(() -> "running".equals(connectorState("salesforce-jwt")));
+            JsonNode logins = http.get(STANDIN + "/logins", Map.of()).json();
+            List<String> grants = new ArrayList<>();
+            for (int i = before; i < logins.size(); i++) {
+                grants.add(logins.get(i).path("grant_type").asText() + " " + logins.get(i).path("client_id").asText());
+            }
+            assertThat(grants).contains("urn:ietf:params:oauth:grant-type:jwt-bearer standin-client-id");
+        } finally {
+            Files.deleteIfExists(file);
+            folders.scan();
+            Files.deleteIfExists(keystore);
+            Files.deleteIfExists(password);
+        }
+    }
+
     // --- helpers --------------------------------------------------------------------------------
 
     private void publish(String order, String to, String recordId, String contactId) {

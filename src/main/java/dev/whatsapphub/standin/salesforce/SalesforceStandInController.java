@@ -47,6 +47,7 @@ class SalesforceStandInController {
     };
 
     private final SalesforceOrg org;
+    private final List<Map<String, Object>> logins = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final StandInProperties.Salesforce properties;
     private final ObjectMapper mapper;
 
@@ -88,6 +89,8 @@ class SalesforceStandInController {
                     "unsupported_grant_type".equals(error) ? "grant type not supported: client_credentials or the JWT bearer flow"
                             : "invalid client credentials"));
         }
+        logins.add(Map.of("grant_type", grant, "client_id", String.valueOf(grant.endsWith("jwt-bearer") ? issuer(form.getFirst("assertion")) : client),
+                "at", Instant.now().toString()));
         Map<String, Object> token = new LinkedHashMap<>();
         token.put("access_token", org.issueToken());
         token.put("instance_url", properties.instanceUrl());
@@ -246,6 +249,12 @@ class SalesforceStandInController {
         view.put("published_at", p.at().toString());
         view.put("fields", p.fields());
         return view;
+    }
+
+    /** Every login: its grant type (client_credentials, the JWT bearer flow) and client. */
+    @GetMapping("/logins")
+    List<Map<String, Object>> logins() {
+        return List.copyOf(logins);
     }
 
     /** Every Subscribe stream the Pub/Sub server has seen: its replay preset and id, and how many events it was sent. */
