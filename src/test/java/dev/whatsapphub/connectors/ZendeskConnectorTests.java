@@ -197,6 +197,36 @@ class ZendeskConnectorTests extends HubTestSupport {
         }
     }
 
+    @Test
+    void aCustomersPhotoArrivesAsALinkToTheHubsMediaStoreOrAttachedWhenTheFileSaysUpload() throws Exception {
+        String png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+        String linked = newRecipient().substring(1);
+        http.post("/sandbox/customers/" + linked + "/messages", """
+                {"type": "image", "image": {"mime_type": "image/png", "caption": "the dent", "data_base64": "%s"}}""".formatted(png), JSON);
+        JsonNode ticket = awaitTicket(t -> ("+" + linked).equals(t.path("requester").path("phone").asText()));
+        assertThat(ticket.path("comments").get(0).path("body").asText()).contains("the dent").containsPattern("\\(image\\) http://\\S+/api/v1/media/\\S+");
+
+        Path file = CONNECTORS_DIR.resolve("zendesk.yaml");
+        String shipped = Files.readString(file);
+        try {
+            Files.writeString(file, shipped.replace("media: link", "media: upload"));
+            folders.scan();
+            String attached = newRecipient().substring(1);
+            http.post("/sandbox/customers/" + attached + "/messages", """
+                    {"type": "image", "image": {"mime_type": "image/png", "caption": "the box", "data_base64": "%s"}}""".formatted(png), JSON);
+            JsonNode withFile = awaitTicket(t -> ("+" + attached).equals(t.path("requester").path("phone").asText()));
+            JsonNode comment = withFile.path("comments").get(0);
+            assertThat(comment.path("body").asText()).contains("the box", "image attached");
+            assertThat(comment.path("attachments")).singleElement().satisfies(a -> {
+                assertThat(a.path("content_type").asText()).isEqualTo("image/png");
+                assertThat(a.path("size").asInt()).isEqualTo(Base64.getDecoder().decode(png).length);
+            });
+        } finally {
+            Files.writeString(file, shipped);
+            folders.scan();
+        }
+    }
+
     // --- helpers --------------------------------------------------------------------------------
 
     private String customerSays(String customer, String text) {

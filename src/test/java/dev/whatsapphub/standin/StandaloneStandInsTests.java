@@ -39,6 +39,25 @@ class StandaloneStandInsTests {
             assertThat(http.post("/standin/salesforce/events/Order_Shipped__e", "{\"Order_Number__c\": \"SO-1\"}",
                     Map.of("Content-Type", "application/json")).status()).isEqualTo(201);
 
+            // composite: an upsert by external id and a create in one call, each answered as Salesforce does
+            Map<String, String> bearer = Map.of("Content-Type", "application/json", "Authorization", "Bearer " + token.json().path("access_token").asText());
+            Http.Answer composite = http.post("/standin/salesforce/services/data/v62.0/composite", """
+                    {"allOrNone": false, "compositeRequest": [
+                      {"method": "PATCH", "url": "/services/data/v62.0/sobjects/WhatsApp_Message__c/Hub_Message_Id__c/m-1",
+                       "referenceId": "message", "body": {"Status__c": "sent"}},
+                      {"method": "POST", "url": "/services/data/v62.0/sobjects/Task", "referenceId": "task", "body": {"Subject": "Hi"}},
+                      {"method": "POST", "url": "/services/data/v62.0/sobjects/Task", "referenceId": "bad", "body": {"Nope__c": "x"}}]}""", bearer);
+            assertThat(composite.status()).as(composite.text()).isEqualTo(200);
+            var answers = composite.json().path("compositeResponse");
+            assertThat(answers.get(0).path("httpStatusCode").asInt()).isEqualTo(201);
+            assertThat(answers.get(0).path("body").path("created").asBoolean()).isTrue();
+            assertThat(answers.get(1).path("body").path("id").asText()).startsWith("00T");
+            assertThat(answers.get(2).path("httpStatusCode").asInt()).isEqualTo(400);
+            assertThat(answers.get(2).path("body").get(0).path("errorCode").asText()).isEqualTo("INVALID_FIELD");
+            assertThat(http.get("/standin/salesforce/records/WhatsApp_Message__c", Map.of()).text()).contains("\"Hub_Message_Id__c\":\"m-1\"");
+            assertThat(http.post("/standin/salesforce/services/data/v62.0/composite", "{\"compositeRequest\": []}",
+                    Map.of("Content-Type", "application/json")).status()).isEqualTo(401);
+
             String basic = "Basic " + Base64.getEncoder().encodeToString("agent@standin.example/token:standin-api-token".getBytes(StandardCharsets.UTF_8));
             Http.Answer user = http.post("/standin/zendesk/api/v2/users/create_or_update.json",
                     "{\"user\": {\"external_id\": \"whatsapp:+34600000001\", \"name\": \"Ana\"}}",
