@@ -84,6 +84,11 @@ public class Callbacks {
                 default -> m.acceptedAt();
             };
             message.put("timestamp", at == null ? null : at.toInstant().toString());
+            // every status reached so far with its time: a system that keeps one field per status (Salesforce) fills them
+            ObjectNode timestamps = message.putObject("timestamps");
+            java.util.Map.of("sent", java.util.Optional.ofNullable(m.sentAt()), "delivered", java.util.Optional.ofNullable(m.deliveredAt()),
+                    "read", java.util.Optional.ofNullable(m.readAt()), "failed", java.util.Optional.ofNullable(m.failedAt()))
+                    .forEach((status, time) -> time.ifPresent(t -> timestamps.put(status, t.toInstant().toString())));
             if ("failed".equals(a.status()) && m.errorCode() != null) {
                 message.putObject("error").put("code", m.errorCode()).put("title", m.errorTitle()).put("detail", m.errorDetail())
                         .put("action", ErrorCodes.action(m.errorCode()));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.whatsapphub.HubProperties.Retry;
 import dev.whatsapphub.HubProperties;
 import dev.whatsapphub.model.PhoneNumbers;
+import dev.whatsapphub.callback.Callbacks;
 import dev.whatsapphub.store.Durability;
 import dev.whatsapphub.store.MessageStore;
 import dev.whatsapphub.whatsapp.CloudApiError;
@@ -14,6 +15,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -54,9 +56,11 @@ class SendSteps {
     // per sender, looked up once: a registry lookup builds and hashes a meter id on every send
     private final Map<String, Counter> accepted = new ConcurrentHashMap<>();
     private final Durability durability;
+    private final Callbacks callbacks;
 
     SendSteps(HubProperties properties, MessageStore store, SenderControl senders, SendPacing pacing, ObjectMapper mapper,
-              MeterRegistry meters, Durability durability) {
+              MeterRegistry meters, Durability durability, Callbacks callbacks) {
+        this.callbacks = callbacks;
         this.properties = properties;
         this.store = store;
         this.senders = senders;
@@ -232,6 +236,8 @@ class SendSteps {
             store.step(id(exchange), "attempt_refused", error.summary());
         }
         store.recordFailed(id(exchange), error.code(), error.title(), reason);
+        // Meta refused it outright: its sender hears of it as of a failed status, with Meta's error
+        callbacks.statusesApplied(List.of(new Callbacks.Applied(id(exchange), "failed", 4)));
         durability.await();
         log.warn("Message {} failed and went to {}: {}", id(exchange), OutboundQueues.DEAD_LETTERS, reason);
         meters.counter("hub.outbound.failed", "sender", exchange.getProperty(SENDER, String.class),

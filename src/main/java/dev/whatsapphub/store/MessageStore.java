@@ -130,7 +130,7 @@ public class MessageStore {
         jdbc.update("""
                 UPDATE hub_message SET status = 'queued', status_rank = 0, failed_at = NULL, error_code = NULL,
                        error_title = NULL, error_detail = NULL, sent_at = NULL, delivered_at = NULL, read_at = NULL,
-                       claimed_at = NULL, accepted_at = NULL,
+                       claimed_at = NULL, accepted_at = NULL, notified_rank = 0,
                        superseded_wamid = COALESCE(wamid, superseded_wamid), wamid = NULL
                 WHERE id = ? AND status = 'failed'""", id);
     }

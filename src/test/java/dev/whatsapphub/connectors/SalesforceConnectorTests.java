@@ -65,6 +65,11 @@ class SalesforceConnectorTests extends HubTestSupport {
         assertThat(record.path("Name").asText()).isEqualTo("WhatsApp SO-SF-1");
         assertThat(record.path("Wamid__c").asText()).startsWith("wamid.");
         assertThat(record.path("Recipient__c").asText()).isEqualTo(to);
+        // each status's time in its own field
+        for (String field : List.of("Sent_At__c", "Delivered_At__c", "Read_At__c", "Status_At__c")) {
+            assertThat(record.path(field).asText()).as(field).matches("\\d{4}-\\d{2}-\\d{2}T.*Z");
+        }
+        assertThat(record.has("Failed_At__c")).isFalse();
         // one record per message, whatever the number of statuses written to it
         assertThat(records("WhatsApp_Message__c")).filteredOn(r -> id.equals(r.path("Hub_Message_Id__c").asText())).hasSize(1);
 
@@ -99,6 +104,24 @@ class SalesforceConnectorTests extends HubTestSupport {
         JsonNode optedOut = awaitRecord("Contact", c -> contact.equals(c.path("Id").asText()) && c.path("HasOptedOutOfWhatsApp__c").asBoolean());
         assertThat(optedOut.path("WhatsApp_Opted_Out_At__c").asText()).isNotBlank();
         assertThat(optedOut.path("LastName").asText()).isEqualTo("Novak");
+    }
+
+    @Test
+    void aMessageMetaRefusesIsUpsertedFailedWithMetasErrorCodeAndText() {
+        String to = newRecipient();
+        // Meta refuses the next send of the primary number: the recipient cannot get messages
+        assertThat(http.put("/sandbox/control/faults/" + PRIMARY_NUMBER, "{\"code\": 131026, \"count\": 1}").status()).isEqualTo(204);
+        try {
+            publish("SO-SF-50", to, "801000000000050AAA", null);
+            String id = awaitMessageTo(to);
+            JsonNode record = awaitRecord("WhatsApp_Message__c", r -> id.equals(r.path("Hub_Message_Id__c").asText())
+                    && "failed".equals(r.path("Status__c").asText()));
+            assertThat(record.path("Error_Code__c").asText()).isEqualTo("131026");
+            assertThat(record.path("Error_Message__c").asText()).isNotBlank();
+            assertThat(record.path("Failed_At__c").asText()).isNotBlank();
+        } finally {
+            http.delete("/sandbox/control/faults/" + PRIMARY_NUMBER);
+        }
     }
 
     @Test

@@ -156,6 +156,8 @@ final class SalesforceLink implements ExceptionHandler {
             login.setClientSecret(sf.clientSecret());
         }
         SalesforceComponent component = new SalesforceComponent();
+        // no generated sObject classes: the writes are raw JSON (rawPayload); naming a package of none keeps Camel from warning
+        component.setPackages(SalesforceLink.class.getPackageName());
         component.setLoginConfig(login);
         component.setPubSubHost(sf.pubSubHost());
         component.setPubSubPort(sf.pubSubPort());
