@@ -40,6 +40,9 @@ class InboundRoutes extends RouteBuilder {
                 // what belongs to no origin with a callback goes to the default route, in the same transaction
                 .filter(header(InboundRecorder.UNASSIGNED).isNotNull())
                     .split(header(InboundRecorder.UNASSIGNED))
+                        // a JMS message group per contact: with several hubs on one broker, one consumer at a time takes a
+                        // contact's messages, in order (the support desk opens one ticket, not one per instance)
+                        .setHeader("JMSXGroupID", method(InboundRoutes.class, "contactOf"))
                         .to(properties.conversations().defaultRoute())
                     .end()
                 .end()
@@ -53,4 +56,13 @@ class InboundRoutes extends RouteBuilder {
                 .routeId("inbound-mark-read")
                 .process(readReceipts);
     }
+
+    /** The contact an unassigned item is about: {@code reply.from.contact_id}, or {@code contact.contact_id} of an opt-out. */
+    public static String contactOf(String unassigned) throws java.io.IOException {
+        com.fasterxml.jackson.databind.JsonNode item = JSON.readTree(unassigned);
+        com.fasterxml.jackson.databind.JsonNode id = item.path("reply").path("from").path("contact_id");
+        return (id.isMissingNode() ? item.path("contact").path("contact_id") : id).asText(null);
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 }

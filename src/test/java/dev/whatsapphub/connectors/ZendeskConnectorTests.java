@@ -44,6 +44,9 @@ class ZendeskConnectorTests extends HubTestSupport {
     @Autowired
     JmsTemplate jms;
 
+    @Autowired
+    org.apache.camel.CamelContext camel;
+
     @Test
     void anUnknownCustomersMessageOpensATicketAndTheAgentsReplyReachesThemOnceWithItsStatusesAsNotes() {
         String customer = newRecipient().substring(1);
@@ -225,6 +228,41 @@ class ZendeskConnectorTests extends HubTestSupport {
             Files.writeString(file, shipped);
             folders.scan();
         }
+    }
+
+    @Test
+    void aContactsUnownedMessagesFormOneJmsMessageGroupSoOneConsumerOfSeveralHubsTakesThem() throws Exception {
+        // the desk's consumer paused, to look at what the default route put on the queue
+        camel.getRouteController().stopRoute("connector-zendesk");
+        String customer = newRecipient().substring(1);
+        List<String> groups;
+        try {
+            customerSays(customer, "first");
+            customerSays(customer, "second");
+            await().atMost(Duration.ofSeconds(20)).until(() -> groupsOnTheQueue(customer).size() == 2);
+            groups = groupsOnTheQueue(customer);
+        } finally {
+            camel.getRouteController().startRoute("connector-zendesk");
+        }
+        assertThat(groups).doesNotContainNull().containsOnly(groups.get(0));
+        assertThat(groups.get(0)).isNotBlank();
+        // and taken in order once the consumer is back: one ticket, first then second
+        JsonNode ticket = awaitTicket(t -> ("+" + customer).equals(t.path("requester").path("phone").asText()) && t.path("comments").size() == 2);
+        assertThat(ticket.path("comments").get(0).path("body").asText()).isEqualTo("first");
+        assertThat(ticket.path("comments").get(1).path("body").asText()).isEqualTo("second");
+    }
+
+    private List<String> groupsOnTheQueue(String customer) {
+        return jms.browse("hub.inbound.unassigned", (session, browser) -> {
+            List<String> groups = new ArrayList<>();
+            for (var e = browser.getEnumeration(); e.hasMoreElements(); ) {
+                jakarta.jms.TextMessage m = (jakarta.jms.TextMessage) e.nextElement();
+                if (m.getText().contains("+" + customer)) {
+                    groups.add(m.getStringProperty("JMSXGroupID"));
+                }
+            }
+            return groups;
+        });
     }
 
     // --- helpers --------------------------------------------------------------------------------
