@@ -41,7 +41,7 @@ class InboundRoutes extends RouteBuilder {
                 .filter(header(InboundRecorder.UNASSIGNED).isNotNull())
                     .split(header(InboundRecorder.UNASSIGNED))
                         // a JMS message group per contact: with several hubs on one broker, one consumer at a time takes a
-                        // contact's messages, in order (the support desk opens one ticket, not one per instance)
+                        // contact's messages, in the order queued (the support desk opens one ticket, not one per instance)
                         .setHeader("JMSXGroupID", method(InboundRoutes.class, "contactOf"))
                         .to(properties.conversations().defaultRoute())
                     .end()

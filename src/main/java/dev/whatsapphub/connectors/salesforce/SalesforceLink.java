@@ -55,7 +55,7 @@ final class SalesforceLink implements ExceptionHandler {
     private volatile SalesforceComponent component;
     private volatile boolean halted;
     private volatile boolean closed;
-    private Duration retry = FIRST_RETRY;
+    private volatile Duration retry = FIRST_RETRY;
 
     SalesforceLink(Parts parts, ConnectorFile file, Connector connector, String routeId) {
         this.parts = parts;
@@ -178,6 +178,7 @@ final class SalesforceLink implements ExceptionHandler {
         String replayId = exchange.getMessage().getHeader("CamelSalesforcePubSubReplayId", String.class);
         if (replayId != null && !halted) {
             parts.positions().advance(file.id(), topic(), replayId);
+            retry = FIRST_RETRY; // events go in again: the next failure starts its back-off afresh
         }
     }
 

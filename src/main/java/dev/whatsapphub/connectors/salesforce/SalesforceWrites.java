@@ -33,6 +33,10 @@ import org.springframework.stereotype.Component;
 @Component
 class SalesforceWrites {
 
+    /** Errors Salesforce answers with a 400 that pass: another transaction holds the record, the org is busy. Tried again. */
+    private static final java.util.Set<String> PASSING = java.util.Set.of("UNABLE_TO_LOCK_ROW", "REQUEST_RUNNING_TOO_LONG",
+            "SERVER_UNAVAILABLE", "REQUEST_LIMIT_EXCEEDED");
+
     private final CamelContext camel;
     private final ProducerTemplate producer;
     private final ObjectMapper mapper;
@@ -129,7 +133,8 @@ class SalesforceWrites {
         SalesforceException salesforce = e instanceof SalesforceException s ? s
                 : e.getCause() instanceof SalesforceException s ? s : null;
         if (salesforce != null && (salesforce.getStatusCode() == 400 || salesforce.getStatusCode() == 404)
-                && salesforce.getErrors() != null && !salesforce.getErrors().isEmpty()) {
+                && salesforce.getErrors() != null && !salesforce.getErrors().isEmpty()
+                && salesforce.getErrors().stream().noneMatch(r -> PASSING.contains(r.getErrorCode()))) {
             String errors = salesforce.getErrors().stream().map(r -> r.getErrorCode() + ": " + r.getMessage()
                     + (r.getFields() == null || r.getFields().isEmpty() ? "" : " " + r.getFields())).collect(Collectors.joining("; "));
             return Delivery.refused("Salesforce refused the " + object + " write (HTTP " + salesforce.getStatusCode() + "): " + errors);

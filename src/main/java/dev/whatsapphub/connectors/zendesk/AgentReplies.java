@@ -72,10 +72,20 @@ class AgentReplies {
         List<String> sent = new ArrayList<>();
         List<String> repeated = new ArrayList<>();
         List<String> notSent = new ArrayList<>();
+        Map<Long, Boolean> staff = new java.util.HashMap<>();
         for (Comment c : desk.comments(ticketId)) {
             if (!Boolean.TRUE.equals(c.isPublic()) || c.getAuthorId() == null || c.getAuthorId() == ticket.requesterId() || c.getBody() == null
                     || c.getBody().isBlank()) {
                 continue; // the customer's own words, and internal notes, are not replies
+            }
+            // only an agent's words go to the customer: not an end user copied on the ticket, nor a requester since merged
+            if (!staff.computeIfAbsent(c.getAuthorId(), desk::staff)) {
+                continue;
+            }
+            String refusedKey = "zendesk-comment:" + c.getId();
+            if (tickets.commentState(id, refusedKey).isPresent()) {
+                notSent.add(String.valueOf(c.getId()));
+                continue; // refused before, and noted on the ticket then
             }
             ObjectNode request = request(connector.file(), ticket, c);
             String client = ConnectorCallbacks.TARGET_PREFIX + id;
@@ -93,12 +103,14 @@ class AgentReplies {
                 if (message.fallback() != null) {
                     zendesk.note(id, ticketId, "WhatsApp: the customer's 24-hour window is closed, so the reply (comment " + c.getId()
                             + ") was not sent; the template " + connector.file().zendesk().fallbackName() + " went instead (message "
-                            + done.id() + "). Once the customer writes again, a reply reaches them as written.");
+                            + done.id() + "). When the customer writes again, answer then: a reply inside the window goes as written.");
                 }
                 log.info("Connector {}: agent reply {} on ticket {} sent as message {}", id, c.getId(), ticketId, done.id());
             } catch (InvalidMessageException | WindowClosedException | OptedOutException refused) {
                 notSent.add(String.valueOf(c.getId()));
                 zendesk.note(id, ticketId, "WhatsApp: the reply (comment " + c.getId() + ") cannot be sent: " + refused.getMessage());
+                tickets.comment(id, refusedKey, ticketId);
+                durability.await();
             } catch (MessageIntake.IdempotencyKeyReused edited) {
                 repeated.add(String.valueOf(c.getId()));
             }

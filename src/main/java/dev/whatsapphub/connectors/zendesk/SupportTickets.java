@@ -47,18 +47,31 @@ class SupportTickets {
                 Timestamp.from(Instant.now()));
     }
 
-    /** The ticket the customer's message {@code wamid} is a comment on, if it is on one already. */
-    Optional<Long> commented(String connector, String wamid) {
-        return jdbc.query("SELECT ticket_id FROM support_comment WHERE connector = ? AND wamid = ?", (rs, n) -> rs.getLong(1), connector, wamid)
+    /** Where the customer's message {@code wamid} stands: {@code pending} (an attempt began), {@code done}, or empty (never tried). */
+    Optional<String> commentState(String connector, String wamid) {
+        return jdbc.query("SELECT state FROM support_comment WHERE connector = ? AND wamid = ?", (rs, n) -> rs.getString(1), connector, wamid)
                 .stream().findFirst();
     }
 
-    void comment(String connector, String wamid, long ticketId) {
+    /** An attempt to put the message on the desk begins (the caller makes it durable before it calls the desk). */
+    void pending(String connector, String wamid) {
         try {
-            jdbc.update("INSERT INTO support_comment (connector, wamid, ticket_id, created_at) VALUES (?, ?, ?, ?)", connector, wamid, ticketId,
+            jdbc.update("INSERT INTO support_comment (connector, wamid, state, created_at) VALUES (?, ?, 'pending', ?)", connector, wamid,
                     Timestamp.from(Instant.now()));
         } catch (DuplicateKeyException already) {
-            // another consumer put the same message on first
+            // an earlier attempt began it
+        }
+    }
+
+    /** The message is on ticket {@code ticketId}. */
+    void comment(String connector, String wamid, long ticketId) {
+        if (jdbc.update("UPDATE support_comment SET state = 'done', ticket_id = ? WHERE connector = ? AND wamid = ?", ticketId, connector, wamid) == 0) {
+            try {
+                jdbc.update("INSERT INTO support_comment (connector, wamid, state, ticket_id, created_at) VALUES (?, ?, 'done', ?, ?)", connector,
+                        wamid, ticketId, Timestamp.from(Instant.now()));
+            } catch (DuplicateKeyException already) {
+                // another consumer put the same message on first
+            }
         }
     }
 }

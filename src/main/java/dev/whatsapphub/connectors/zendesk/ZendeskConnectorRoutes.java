@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.zendesk.client.v2.model.Comment;
 import org.zendesk.client.v2.model.Status;
+import org.zendesk.client.v2.model.Ticket;
 
 /**
  * Kind {@code zendesk}: the support desk takes the conversations no business system owns. The
@@ -137,9 +138,7 @@ class ZendeskConnectorRoutes extends RouteBuilder implements ConnectorKind, Conn
         try {
             String type = item.path("type").asText();
             if (Callbacks.REPLY.equals(type)) {
-                // delivered again after a crash: the desk may hold what the first attempt wrote before the hub noted it
-                take(connector, item.path("sender").asText(), item.path("reply"), null,
-                        Boolean.TRUE.equals(exchange.getMessage().getHeader("JMSRedelivered", Boolean.class)));
+                take(connector, item.path("sender").asText(), item.path("reply"), null);
             } else if (Callbacks.OPT_OUT.equals(type) || Callbacks.OPT_IN.equals(type)) {
                 consent(connector, item.path("contact"), type, null);
             }
@@ -159,18 +158,29 @@ class ZendeskConnectorRoutes extends RouteBuilder implements ConnectorKind, Conn
      * The customer's message {@code reply} (the hub's view of it) onto the contact's open ticket
      * ({@code ticketId} when it answers an agent's reply, else the contact's latest), or a new one.
      */
-    private void take(Connector connector, String sender, JsonNode reply, Long ticketId, boolean maybeWritten) {
+    private void take(Connector connector, String sender, JsonNode reply, Long ticketId) {
         String id = connector.id();
         String wamid = reply.path("wamid").asText();
-        if (tickets.commented(id, wamid).isPresent()) {
+        Optional<String> state = tickets.commentState(id, wamid);
+        if (state.filter("done"::equals).isPresent()) {
             return; // delivered again: it is on its ticket already
+        }
+        // an attempt that began and did not end (a crash, the desk away) may have written to the desk: look there first
+        boolean maybeWritten = state.isPresent();
+        if (!maybeWritten) {
+            tickets.pending(id, wamid);
+            durability.await();
         }
         ConnectorFile.Zendesk z = connector.file().zendesk();
         ZendeskDesk desk = desk(id);
         JsonNode from = reply.path("from");
         String contactId = from.path("contact_id").asText();
         Optional<SupportTickets.Ticket> known = ticketId != null ? tickets.find(id, ticketId) : tickets.latest(id, contactId);
-        Optional<SupportTickets.Ticket> open = known.filter(t -> OPEN.contains(desk.ticket(t.ticketId()).getStatus()));
+        // a ticket deleted on the desk (Zendesk answers 404: no ticket) or solved is no longer the conversation's
+        Optional<SupportTickets.Ticket> open = known.filter(t -> {
+            Ticket current = desk.ticket(t.ticketId());
+            return current != null && OPEN.contains(current.getStatus());
+        });
         if (open.isPresent()) {
             Comment comment = comment(desk, z, reply);
             comment.setAuthorId(open.get().requesterId());
@@ -237,10 +247,14 @@ class ZendeskConnectorRoutes extends RouteBuilder implements ConnectorKind, Conn
                     throw new IllegalStateException("the customer's " + type + " is not downloaded yet; tried again shortly");
                 }
                 if ("stored".equals(stored.state())) {
+                    String name = file.path("filename").asText(type + "-" + stored.id());
                     try {
-                        String name = file.path("filename").asText(type + "-" + stored.id());
                         comment.setUploads(List.of(desk.upload(name, stored.mimeType(), Files.readAllBytes(media.file(stored)))));
                         body.append("(").append(type).append(" attached: ").append(name).append(")");
+                    } catch (ZendeskDesk.Refused tooLarge) {
+                        // the desk will not take the file (over its size limit, say): the message goes on with a link to it
+                        body.append("(").append(type).append(", not attached: ").append(tooLarge.getMessage()).append(") ")
+                                .append(file.path("url").asText(""));
                     } catch (IOException e) {
                         throw new IllegalStateException("cannot read the stored file " + stored.id() + ": " + e.getMessage(), e);
                     }
@@ -298,8 +312,7 @@ class ZendeskConnectorRoutes extends RouteBuilder implements ConnectorKind, Conn
                     }
                     note(connector.id(), ticketId, text.toString());
                 }
-                // a callback tried again after a crash may comment twice: better than taking a second "ok" for the first
-                case Callbacks.REPLY -> take(connector, body.path("message").path("from").asText(), body.path("reply"), ticketId, false);
+                case Callbacks.REPLY -> take(connector, body.path("message").path("from").asText(), body.path("reply"), ticketId);
                 case Callbacks.OPT_OUT, Callbacks.OPT_IN -> consent(connector, body.path("contact"), type, ticketId);
                 default -> {
                     return new Delivery(true, "nothing to write for " + type);
@@ -308,6 +321,10 @@ class ZendeskConnectorRoutes extends RouteBuilder implements ConnectorKind, Conn
             durability.await();
             return new Delivery(true, "written on ticket " + ticketId);
         } catch (ZendeskDesk.Refused refused) {
+            if (!Callbacks.REPLY.equals(type) && refused.getMessage().contains("closed")) {
+                // a closed ticket takes no more notes: there is nothing left to tell it
+                return new Delivery(true, "ticket " + ticketId + " is closed: not noted (" + refused.getMessage() + ")");
+            }
             return Delivery.refused(refused.getMessage());
         } catch (RuntimeException away) {
             return new Delivery(false, "the support desk: " + Causes.rootMessage(away));

@@ -24,6 +24,7 @@ import org.zendesk.client.v2.model.User;
 final class ZendeskDesk implements AutoCloseable {
 
     private static final String HEADER = "CamelZendesk.";
+    private static final java.util.Set<Integer> REFUSED = java.util.Set.of(400, 404, 413, 422);
 
     /** The desk refused the call for what it is: trying again changes nothing. */
     static final class Refused extends RuntimeException {
@@ -62,6 +63,7 @@ final class ZendeskDesk implements AutoCloseable {
         return call("createOrUpdateUser", Map.of("user", user), User.class).getId();
     }
 
+    /** The ticket, or null when the desk has none of that id (deleted). */
     Ticket ticket(long id) {
         return call("getTicket", Map.of("id", id), Ticket.class);
     }
@@ -86,6 +88,12 @@ final class ZendeskDesk implements AutoCloseable {
         call("createComment", Map.of("ticketId", ticketId, "comment", comment), Ticket.class);
     }
 
+    /** Whether the user is staff (an agent or admin), not an end user. */
+    boolean staff(long userId) {
+        User user = call("getUser", Map.of("id", userId), User.class);
+        return user != null && user.getRole() != null && user.getRole() != org.zendesk.client.v2.model.Role.END_USER;
+    }
+
     List<Comment> comments(long ticketId) {
         List<Comment> all = new ArrayList<>();
         Iterable<?> found = call("getTicketComments", Map.of("id", ticketId), Iterable.class);
@@ -105,7 +113,9 @@ final class ZendeskDesk implements AutoCloseable {
         Exception failure = done.getException();
         if (failure != null) {
             ZendeskResponseException answer = cause(failure);
-            if (answer != null && answer.getStatusCode() >= 400 && answer.getStatusCode() < 500 && answer.getStatusCode() != 429) {
+            // refused for what it is: bad input (400), gone (404), too large (413), invalid (422); 401/403 (a token rotated, a
+            // permission taken) and 409 (two updates of one ticket at once) are tried again, the connector failing meanwhile
+            if (answer != null && REFUSED.contains(answer.getStatusCode())) {
                 throw new Refused("Zendesk refused " + method + " (HTTP " + answer.getStatusCode() + "): " + answer.getBody());
             }
             throw failure instanceof RuntimeException r ? r : new IllegalStateException(failure);

@@ -60,15 +60,15 @@ public class SupportDesk {
                 user.put("phone", fields.get("phone"));
             }
         }
-        return user;
+        return copy(user);
     }
 
     public synchronized List<Map<String, Object>> usersByExternalId(String externalId) {
-        return users.values().stream().filter(u -> externalId.equals(u.get("external_id"))).toList();
+        return users.values().stream().filter(u -> externalId.equals(u.get("external_id"))).map(SupportDesk::copy).toList();
     }
 
     public synchronized Map<String, Object> user(long id) {
-        return users.get(id);
+        return copy(users.get(id));
     }
 
     public synchronized Map<String, Object> createTicket(Map<String, Object> fields, long apiUser) {
@@ -89,15 +89,15 @@ public class SupportDesk {
             addComment(id, comment, apiUser);
             ticket.put("description", comment.get("body"));
         }
-        return ticket;
+        return copy(ticket);
     }
 
     public synchronized Map<String, Object> ticket(long id) {
-        return tickets.get(id);
+        return copy(tickets.get(id));
     }
 
     public synchronized List<Map<String, Object>> ticketsByExternalId(String externalId) {
-        return tickets.values().stream().filter(t -> externalId.equals(t.get("external_id"))).toList();
+        return tickets.values().stream().filter(t -> externalId.equals(t.get("external_id"))).map(SupportDesk::copy).toList();
     }
 
     /** A comment on ticket {@code id}: by {@code author_id} if given, else the API user; public unless said otherwise. */
@@ -130,11 +130,17 @@ public class SupportDesk {
         if (Boolean.TRUE.equals(comment.get("public")) && !"closed".equals(ticket.get("status"))) {
             ticket.put("status", Long.valueOf(author).equals(toLong(ticket.get("requester_id"))) ? "open" : "pending");
         }
-        return comment;
+        return copy(comment);
     }
 
     public synchronized List<Map<String, Object>> comments(long ticketId) {
-        return List.copyOf(comments.getOrDefault(ticketId, List.of()));
+        return comments.getOrDefault(ticketId, List.of()).stream().map(SupportDesk::copy).toList();
+    }
+
+    /** A ticket deleted by an agent: Zendesk answers 404 for it from then on. */
+    public synchronized boolean delete(long ticketId) {
+        comments.remove(ticketId);
+        return tickets.remove(ticketId) != null;
     }
 
     public synchronized void status(long ticketId, String status) {
@@ -158,7 +164,7 @@ public class SupportDesk {
         List<Map<String, Object>> all = new ArrayList<>();
         for (Map<String, Object> t : tickets.values()) {
             Map<String, Object> view = new LinkedHashMap<>(t);
-            view.put("requester", users.get(toLong(t.get("requester_id"))));
+            view.put("requester", copy(users.get(toLong(t.get("requester_id")))));
             List<Map<String, Object>> withRoles = new ArrayList<>();
             for (Map<String, Object> c : comments.get(toLong(t.get("id")))) {
                 Map<String, Object> cv = new LinkedHashMap<>(c);
@@ -170,6 +176,11 @@ public class SupportDesk {
             all.add(view);
         }
         return all;
+    }
+
+    /** What leaves the desk is a copy: the controller serialises it outside the desk's lock. */
+    private static Map<String, Object> copy(Map<String, Object> live) {
+        return live == null ? null : new LinkedHashMap<>(live);
     }
 
     static Long toLong(Object o) {

@@ -84,6 +84,16 @@ class ZendeskStandInController {
         return page("users", desk.usersByExternalId(externalId));
     }
 
+    @GetMapping("/api/v2/users/{id}.json")
+    Map<String, Object> user(@RequestHeader(name = "Authorization", required = false) String auth, @PathVariable long id) {
+        authenticated(auth);
+        Map<String, Object> user = desk.user(id);
+        if (user == null) {
+            throw new Refused(HttpStatus.NOT_FOUND, "RecordNotFound", "Not found");
+        }
+        return Map.of("user", user);
+    }
+
     @PostMapping("/api/v2/tickets.json")
     ResponseEntity<Map<String, Object>> createTicket(@RequestHeader(name = "Authorization", required = false) String auth, @RequestBody byte[] body) {
         authenticated(auth);
@@ -205,6 +215,12 @@ class ZendeskStandInController {
         if (r != null && refusals.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw r;
         }
+    }
+
+    /** An agent deletes a ticket. */
+    @org.springframework.web.bind.annotation.DeleteMapping("/tickets/{id}")
+    ResponseEntity<Void> delete(@PathVariable long id) {
+        return desk.delete(id) ? ResponseEntity.noContent().build() : ResponseEntity.notFound().build();
     }
 
     /** A ticket's status, {@code {"status": "solved"}}: the next message of its customer opens a new ticket. */
