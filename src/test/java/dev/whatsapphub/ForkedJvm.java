@@ -57,11 +57,15 @@ public final class ForkedJvm implements AutoCloseable {
     public static ForkedJvm hub(String name, int port, Path dataDir, String sandboxBaseUrl, String... properties) {
         List<String> args = new ArrayList<>(List.of("--server.port=" + port, "--hub.data-dir=" + dataDir,
                 "--sandbox.enabled=false", "--hub.senders.primary.base-url=" + sandboxBaseUrl,
-                "--standin.salesforce.grpc-port=" + freePort(),
                 "--logging.level.root=WARN", "--logging.level.dev.whatsapphub=INFO"));
         if (List.of(properties).stream().noneMatch(p -> p.startsWith("--hub.broker.tcp-"))) {
             // several hubs on one machine: the embedded broker's TCP port only where a test asks for it
             args.add("--hub.broker.tcp-enabled=false");
+        }
+        if (List.of(properties).stream().noneMatch(p -> p.startsWith("--standin."))) {
+            // like the sandbox, the connectors' stand-ins are not this hub's: a test that wants them runs them on their own
+            // (StandaloneStandIns); in process they cost these 2 cores what the send-rate and two-instance figures need
+            args.addAll(List.of("--standin.salesforce.enabled=false", "--standin.zendesk.enabled=false"));
         }
         if (List.of(properties).stream().noneMatch(p -> p.startsWith("--hub.clients.sandbox.callback-url="))) {
             // no sandbox beside this hub, so no callback inbox: its figures are of sending, without callbacks
