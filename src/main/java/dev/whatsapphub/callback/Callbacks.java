@@ -86,9 +86,10 @@ public class Callbacks {
             message.put("timestamp", at == null ? null : at.toInstant().toString());
             // every status reached so far with its time: a system that keeps one field per status (Salesforce) fills them
             ObjectNode timestamps = message.putObject("timestamps");
-            java.util.Map.of("sent", java.util.Optional.ofNullable(m.sentAt()), "delivered", java.util.Optional.ofNullable(m.deliveredAt()),
-                    "read", java.util.Optional.ofNullable(m.readAt()), "failed", java.util.Optional.ofNullable(m.failedAt()))
-                    .forEach((status, time) -> time.ifPresent(t -> timestamps.put(status, t.toInstant().toString())));
+            putTime(timestamps, "sent", m.sentAt());
+            putTime(timestamps, "delivered", m.deliveredAt());
+            putTime(timestamps, "read", m.readAt());
+            putTime(timestamps, "failed", m.failedAt());
             if ("failed".equals(a.status()) && m.errorCode() != null) {
                 message.putObject("error").put("code", m.errorCode()).put("title", m.errorTitle()).put("detail", m.errorDetail())
                         .put("action", ErrorCodes.action(m.errorCode()));
@@ -112,6 +113,12 @@ public class Callbacks {
         ObjectNode body = envelope("consent:" + changeId, optedOut ? OPT_OUT : OPT_IN, origin);
         body.set("contact", contact);
         store.add(body.path("event_id").asText(), origin.client(), optedOut ? OPT_OUT : OPT_IN, origin.id(), target, body.toString());
+    }
+
+    private static void putTime(ObjectNode node, String name, OffsetDateTime at) {
+        if (at != null) {
+            node.put(name, at.toInstant().toString());
+        }
     }
 
     private ObjectNode envelope(String eventId, String type, StoredMessage m) {

@@ -31,6 +31,7 @@ final class ConnectorFileReader {
             "event", "reply", "callbacks", "salesforce", "subscribe", "writes", "zendesk", "tickets", "replies");
     private static final Set<String> FORMATS = Set.of("json", "xml", "fixed-width");
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    private static final Pattern HTTP_URL = Pattern.compile("(?i)https?://[^\\s/]+(/\\S*)?");
     private static final Pattern QUEUE = Pattern.compile("[A-Za-z0-9._-]{1,200}");
 
     private final CamelContext camel;
@@ -132,17 +133,25 @@ final class ConnectorFileReader {
         return new ConnectorFile(id, kind, description, auth, intake, event, reply, back, salesforce, writes, null);
     }
 
+    /** The kind's own section ({@code salesforce:}, {@code zendesk:}), a map; null, with the problem, if absent or not a map. */
+    private MappingNode section(Map<String, Node> top, MappingNode root, String name, String required) {
+        if (top.get(name) instanceof MappingNode node) {
+            return node;
+        }
+        yaml.problem(YamlFile.line(top.containsKey(name) ? top.get(name) : root), name, required);
+        return null;
+    }
+
     private ConnectorFile.Zendesk zendesk(Map<String, Node> top, MappingNode root) {
-        if (!(top.get("zendesk") instanceof MappingNode node)) {
-            yaml.problem(YamlFile.line(top.containsKey("zendesk") ? top.get("zendesk") : root), "zendesk",
-                    "is required for kind zendesk: url, email, token, webhook-secret");
+        MappingNode node = section(top, root, "zendesk", "is required for kind zendesk: url, email, token, webhook-secret");
+        if (node == null) {
             return null;
         }
         String at = "zendesk.";
         Map<String, Node> z = yaml.entries(node, at);
         yaml.unknownKeys(z, Set.of("url", "email", "token", "webhook-secret"), at);
         String url = resolved(z, "url", at, true);
-        if (url != null && !url.matches("(?i)https?://[^\\s/]+(/\\S*)?")) {
+        if (url != null && !HTTP_URL.matcher(url).matches()) {
             yaml.problem(YamlFile.line(z.get("url")), "zendesk.url", "must be an http or https URL, such as https://example.zendesk.com");
         }
         String email = resolved(z, "email", at, true);
@@ -223,9 +232,9 @@ final class ConnectorFileReader {
     }
 
     private ConnectorFile.Salesforce salesforce(Map<String, Node> top, MappingNode root) {
-        if (!(top.get("salesforce") instanceof MappingNode node)) {
-            yaml.problem(YamlFile.line(top.containsKey("salesforce") ? top.get("salesforce") : root), "salesforce",
-                    "is required for kind salesforce: login-url, client-id, client-secret (or flow: jwt), pubsub-host");
+        MappingNode node = section(top, root, "salesforce",
+                "is required for kind salesforce: login-url, client-id, client-secret (or flow: jwt), pubsub-host");
+        if (node == null) {
             return null;
         }
         String at = "salesforce.";
@@ -233,7 +242,7 @@ final class ConnectorFileReader {
         yaml.unknownKeys(sf, Set.of("login-url", "flow", "client-id", "client-secret", "username", "keystore", "keystore-password",
                 "api-version", "pubsub-host", "pubsub-port", "pubsub-tls"), at);
         String loginUrl = resolved(sf, "login-url", at, true);
-        if (loginUrl != null && !loginUrl.matches("(?i)https?://\\S+")) {
+        if (loginUrl != null && !HTTP_URL.matcher(loginUrl).matches()) {
             yaml.problem(YamlFile.line(sf.get("login-url")), "salesforce.login-url", "must be an http or https URL, such as https://login.salesforce.com");
         }
         String flow = yaml.scalar(sf, "flow", at, false);

@@ -1,5 +1,8 @@
 package dev.whatsapphub.inbound;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import dev.whatsapphub.HubProperties;
 import dev.whatsapphub.broker.BrokerConfiguration;
 import dev.whatsapphub.media.MediaStore;
@@ -20,8 +23,10 @@ class InboundRoutes extends RouteBuilder {
     private final HubProperties properties;
     private final InboundRecorder recorder;
     private final ReadReceipts readReceipts;
+    private final ObjectMapper mapper;
 
-    InboundRoutes(HubProperties properties, InboundRecorder recorder, ReadReceipts readReceipts) {
+    InboundRoutes(HubProperties properties, InboundRecorder recorder, ReadReceipts readReceipts, ObjectMapper mapper) {
+        this.mapper = mapper;
         this.properties = properties;
         this.recorder = recorder;
         this.readReceipts = readReceipts;
@@ -42,7 +47,7 @@ class InboundRoutes extends RouteBuilder {
                     .split(header(InboundRecorder.UNASSIGNED))
                         // a JMS message group per contact: with several hubs on one broker, one consumer at a time takes a
                         // contact's messages, in the order queued (the support desk opens one ticket, not one per instance)
-                        .setHeader("JMSXGroupID", method(InboundRoutes.class, "contactOf"))
+                        .setHeader("JMSXGroupID", method(this, "contactOf"))
                         .to(properties.conversations().defaultRoute())
                     .end()
                 .end()
@@ -58,11 +63,9 @@ class InboundRoutes extends RouteBuilder {
     }
 
     /** The contact an unassigned item is about: {@code reply.from.contact_id}, or {@code contact.contact_id} of an opt-out. */
-    public static String contactOf(String unassigned) throws java.io.IOException {
-        com.fasterxml.jackson.databind.JsonNode item = JSON.readTree(unassigned);
-        com.fasterxml.jackson.databind.JsonNode id = item.path("reply").path("from").path("contact_id");
+    public String contactOf(String unassigned) throws IOException {
+        JsonNode item = mapper.readTree(unassigned);
+        JsonNode id = item.path("reply").path("from").path("contact_id");
         return (id.isMissingNode() ? item.path("contact").path("contact_id") : id).asText(null);
     }
-
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 }

@@ -68,10 +68,6 @@ final class SalesforceLink implements ExceptionHandler {
         return componentName;
     }
 
-    ConnectorFile file() {
-        return file;
-    }
-
     String topic() {
         return file.salesforce().topic();
     }

@@ -37,7 +37,7 @@ import org.zendesk.client.v2.model.Comment;
 class AgentReplies {
 
     /** What came of one webhook: the comments sent now, and those sent before (repeats). */
-    record Outcome(long ticketId, List<String> sent, List<String> repeated, List<String> notSent) {
+    record Outcome(List<String> sent, List<String> repeated, List<String> notSent) {
     }
 
     private static final Logger log = LoggerFactory.getLogger(AgentReplies.class);
@@ -115,7 +115,7 @@ class AgentReplies {
                 repeated.add(String.valueOf(c.getId()));
             }
         }
-        return new Outcome(ticketId, sent, repeated, notSent);
+        return new Outcome(sent, repeated, notSent);
     }
 
     private ObjectNode request(ConnectorFile file, SupportTickets.Ticket ticket, Comment c) {

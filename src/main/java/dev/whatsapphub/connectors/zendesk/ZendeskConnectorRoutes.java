@@ -7,6 +7,7 @@ import dev.whatsapphub.broker.BrokerConfiguration;
 import dev.whatsapphub.callback.Callbacks;
 import dev.whatsapphub.callback.ConnectorCallbacks.Delivery;
 import dev.whatsapphub.connectors.Connector;
+import dev.whatsapphub.connectors.ConnectorEvents;
 import dev.whatsapphub.connectors.ConnectorFile;
 import dev.whatsapphub.connectors.ConnectorKind;
 import dev.whatsapphub.connectors.Connectors;
@@ -50,7 +51,6 @@ import org.zendesk.client.v2.model.Ticket;
 class ZendeskConnectorRoutes extends RouteBuilder implements ConnectorKind, ConnectorKind.WritesBack {
 
     static final String TEMPLATE = "connector-zendesk";
-    static final String CONNECTOR = "hubZendeskConnector";
     private static final Set<Status> OPEN = Set.of(Status.NEW, Status.OPEN, Status.PENDING, Status.HOLD);
     private static final AtomicLong COMPONENTS = new AtomicLong();
     private static final Logger log = LoggerFactory.getLogger(ZendeskConnectorRoutes.class);
@@ -125,14 +125,14 @@ class ZendeskConnectorRoutes extends RouteBuilder implements ConnectorKind, Conn
                 .templateParameter("connector").templateParameter("from").templateParameter("deadLetters")
                 .from("{{from}}")
                     .routeConfigurationId(EventIntakeErrorHandling.ID)
-                    .setProperty(CONNECTOR, constant("{{connector}}"))
+                    .setProperty(ConnectorEvents.CONNECTOR, constant("{{connector}}"))
                     .setProperty(EventIntakeErrorHandling.DEAD_LETTERS, constant("{{deadLetters}}"))
                     .process(this::unassigned);
     }
 
     /** A message or an opt-out no business system owns, as the default route puts it. */
     private void unassigned(Exchange exchange) throws IOException {
-        Connector connector = connectors.find(exchange.getProperty(CONNECTOR, String.class)).orElseThrow();
+        Connector connector = connectors.find(exchange.getProperty(ConnectorEvents.CONNECTOR, String.class)).orElseThrow();
         connector.countReceived();
         JsonNode item = mapper.readTree(exchange.getMessage().getBody(String.class));
         try {
@@ -194,10 +194,10 @@ class ZendeskConnectorRoutes extends RouteBuilder implements ConnectorKind, Conn
         String phone = from.path("phone").asText(null);
         String userId = from.path("user_id").asText(null);
         String recipient = phone != null ? phone : userId;
-        // the ticket is named by the message that opened it: an attempt after a crash finds the one it made
+        // the ticket is named by the message that opened it: an unfinished attempt finds the one it made
         String ticketExternalId = "whatsapp:" + contactId + ":" + wamid;
         long requester = desk.user("whatsapp:" + (userId != null ? userId : phone), from.path("name").asText(null), phone);
-        Long ticket = desk.ticketByExternalId(ticketExternalId);
+        Long ticket = maybeWritten ? desk.ticketByExternalId(ticketExternalId) : null;
         if (ticket == null) {
             Comment first = comment(desk, z, reply);
             first.setAuthorId(requester);
