@@ -29,6 +29,16 @@ public final class ForkedJvm implements AutoCloseable {
     public static final List<String> BELOW_THE_SANDBOX = Path.of("/usr/bin/nice").toFile().canExecute()
             ? List.of("/usr/bin/nice", "-n", "10") : List.of();
 
+    /**
+     * Forked JVMs compile with C1 only. A fault test runs four to six JVMs for a few minutes on these
+     * 2 cores, and with C2 its compiler threads took 25-65 % of each hub's CPU for the whole of the
+     * two-instance run (async-profiler, itimer, 10 s windows): the machine had no idle time left and
+     * the owner sent 53-65/s where its pace allows 76. With C1 alone the same run sent 75/s and left
+     * the cores a third idle. A test whose figures are of peak speed (1,000/s) asks for
+     * {@link #fullJit()}; {@code -Dforked.jit=full} gives every forked JVM both compilers.
+     */
+    public static final String QUICK_JIT = "-XX:TieredStopAtLevel=1";
+
     private final List<String> command;
     private final Path log;
     private final int port;
@@ -93,6 +103,17 @@ public final class ForkedJvm implements AutoCloseable {
     /** A tool that runs and exits (LegacyJmsClient), in a JVM of its own. */
     public static ForkedJvm tool(String name, String mainClass, String... args) {
         return new ForkedJvm(java(mainClass, "-Xmx128m", List.of(args)), logFile(name), 0);
+    }
+
+    /** This JVM compiles with C2 too, as in production: for figures of peak speed, not of a machine shared by many JVMs. */
+    public ForkedJvm fullJit() {
+        command.remove(QUICK_JIT);
+        return this;
+    }
+
+    /** The JIT option of forked JVMs: {@link #QUICK_JIT}, unless {@code -Dforked.jit=full}. */
+    public static List<String> jitOptions() {
+        return "full".equals(System.getProperty("forked.jit")) ? List.of() : List.of(QUICK_JIT);
     }
 
     public ForkedJvm start() {
@@ -160,8 +181,9 @@ public final class ForkedJvm implements AutoCloseable {
 
     private static List<String> java(String mainClass, String heap, List<String> args) {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                heap, "-XX:+UseParallelGC", "-Xlog:gc:stdout:uptime,time", "-cp", classpath, mainClass));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), heap));
+        command.addAll(jitOptions());
+        command.addAll(List.of("-XX:+UseParallelGC", "-Xlog:gc:stdout:uptime,time", "-cp", classpath, mainClass));
         command.addAll(args);
         return command;
     }

@@ -70,6 +70,8 @@ public final class StandaloneArtemis implements AutoCloseable {
         run.addAll(List.of(instance.resolve("bin/artemis").toString(), "run"));
         ProcessBuilder builder = new ProcessBuilder(run).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        // the broker too compiles with C1 only, like the other forked JVMs (ForkedJvm.QUICK_JIT says why)
+        builder.environment().put("JAVA_ARGS_APPEND", String.join(" ", ForkedJvm.jitOptions()));
         process = builder.start();
         try {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
