@@ -1,11 +1,8 @@
 package dev.whatsapphub.callback;
 
+import dev.whatsapphub.Digests;
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * {@code X-Hub-Callback-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">}, keyed
@@ -24,12 +21,6 @@ public final class CallbackSignature {
     }
 
     static String hmac(String text, String secret) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HMAC-SHA256 is in every JVM", e);
-        }
+        return HexFormat.of().formatHex(Digests.hmacSha256(secret, text.getBytes(StandardCharsets.UTF_8)));
     }
 }

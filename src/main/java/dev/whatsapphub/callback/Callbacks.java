@@ -53,6 +53,11 @@ public class Callbacks {
 
     /** A status just applied to a message with a callback target: the status as the hub stores it, and its rank. */
     public record Applied(String messageId, String status, int rank) {
+
+        /** The hub itself recorded the message failed (Meta refused the send): rank 4, as MessageStore.recordFailed stores it. */
+        public static Applied failed(String messageId) {
+            return new Applied(messageId, "failed", 4);
+        }
     }
 
     /**

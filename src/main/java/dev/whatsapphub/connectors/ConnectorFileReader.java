@@ -10,6 +10,7 @@ import dev.whatsapphub.mapping.EventExpression;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +28,15 @@ import org.yaml.snakeyaml.nodes.Tag;
 final class ConnectorFileReader {
 
     static final Set<String> KINDS = Set.of("http", "jms", "salesforce", "zendesk");
-    private static final Set<String> TOP = Set.of("kind", "description", "auth", "queue", "format", "layout", "stream", "consumers",
-            "event", "reply", "callbacks", "salesforce", "subscribe", "writes", "zendesk", "tickets", "replies");
+    /** The top-level settings each kind takes, besides kind and description (which every kind takes). */
+    private static final Map<String, List<String>> KINDS_OF = kindsOf();
+    private static final Set<String> TOP = top();
+    /** How each kind is set up, for a setting of another kind found in its file. */
+    private static final Map<String, String> HOW = Map.of(
+            "http", "an http connector is posted to, authenticated by auth:, and reads the payload with event:",
+            "jms", "a JMS connector reads queue: in format: and is authenticated by the broker",
+            "salesforce", "it logs in with salesforce:, reads subscribe: and writes back with writes:",
+            "zendesk", "it connects with zendesk:, opens tickets as tickets: says and sends agents' replies as replies: says");
     private static final Set<String> FORMATS = Set.of("json", "xml", "fixed-width");
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Pattern HTTP_URL = Pattern.compile("(?i)https?://[^\\s/]+(/\\S*)?");
@@ -69,58 +77,29 @@ final class ConnectorFileReader {
         yaml.unknownKeys(top, TOP, "");
         String kind = yaml.scalar(top, "kind", "", true);
         if (kind != null && !KINDS.contains(kind)) {
-            yaml.problem(YamlFile.line(top.get("kind")), "kind", "must be one of " + KINDS.stream().sorted().toList()
-                   );
+            yaml.problem(YamlFile.line(top.get("kind")), "kind", "must be one of " + KINDS.stream().sorted().toList());
+        } else if (kind != null) {
+            // in file order, so the problems read as the file does
+            top.keySet().stream().filter(KINDS_OF::containsKey).filter(key -> !KINDS_OF.get(key).contains(kind)).forEach(key -> yaml.problem(
+                    YamlFile.line(top.get(key)), key, "is a setting of kind " + String.join(" or ", KINDS_OF.get(key)) + ", not " + kind
+                            + ": " + HOW.get(kind)));
         }
         String description = yaml.scalar(top, "description", "", false);
         Auth auth = null;
         Intake intake = null;
         if ("http".equals(kind)) {
             auth = auth(top);
-            for (String jmsOnly : List.of("queue", "format", "layout", "stream", "consumers", "reply")) {
-                if (top.containsKey(jmsOnly)) {
-                    yaml.problem(YamlFile.line(top.get(jmsOnly)), jmsOnly, "is a setting of kind jms, not http");
-                }
-            }
         } else if ("jms".equals(kind)) {
             intake = intake(top, id);
-            if (top.containsKey("auth")) {
-                yaml.problem(YamlFile.line(top.get("auth")), "auth", "is a setting of kind http: a JMS connector is authenticated by the broker");
-            }
         }
         ConnectorFile.Salesforce salesforce = null;
         ConnectorFile.Writes writes = null;
         if ("salesforce".equals(kind)) {
             salesforce = salesforce(top, root);
             writes = top.get("writes") instanceof MappingNode w ? writes(w) : null;
-            for (String other : List.of("auth", "queue", "format", "layout", "stream", "consumers", "reply", "callbacks")) {
-                if (top.containsKey(other)) {
-                    yaml.problem(YamlFile.line(top.get(other)), other, "is not a setting of kind salesforce: it logs in with salesforce:, "
-                            + "reads subscribe: and writes back with writes:");
-                }
-            }
-        } else {
-            for (String salesforceOnly : List.of("salesforce", "subscribe", "writes")) {
-                if (top.containsKey(salesforceOnly)) {
-                    yaml.problem(YamlFile.line(top.get(salesforceOnly)), salesforceOnly, "is a setting of kind salesforce");
-                }
-            }
         }
-        ConnectorFile.Zendesk zendesk = null;
         if ("zendesk".equals(kind)) {
-            zendesk = zendesk(top, root);
-            for (String other : List.of("auth", "queue", "format", "layout", "stream", "consumers", "reply", "callbacks", "event")) {
-                if (top.containsKey(other)) {
-                    yaml.problem(YamlFile.line(top.get(other)), other, "is not a setting of kind zendesk: it connects with zendesk:, "
-                            + "opens tickets as tickets: says and sends agents' replies as replies: says");
-                }
-            }
-            return new ConnectorFile(id, kind, description, null, null, null, null, null, null, null, zendesk);
-        }
-        for (String zendeskOnly : List.of("zendesk", "tickets", "replies")) {
-            if (top.containsKey(zendeskOnly)) {
-                yaml.problem(YamlFile.line(top.get(zendeskOnly)), zendeskOnly, "is a setting of kind zendesk");
-            }
+            return new ConnectorFile(id, kind, description, null, null, null, null, null, null, null, zendesk(top, root));
         }
         EventSpec event = top.get("event") instanceof MappingNode e ? event(e) : null;
         if (event == null && !top.containsKey("event")) {
@@ -131,6 +110,23 @@ final class ConnectorFileReader {
         Reply reply = top.get("reply") instanceof MappingNode r ? reply(r) : null;
         Back back = top.get("callbacks") instanceof MappingNode b ? back(b) : null;
         return new ConnectorFile(id, kind, description, auth, intake, event, reply, back, salesforce, writes, null);
+    }
+
+    private static Map<String, List<String>> kindsOf() {
+        Map<String, List<String>> kinds = new LinkedHashMap<>();
+        kinds.put("auth", List.of("http"));
+        List.of("queue", "format", "layout", "stream", "consumers", "reply").forEach(key -> kinds.put(key, List.of("jms")));
+        kinds.put("callbacks", List.of("http", "jms"));
+        kinds.put("event", List.of("http", "jms", "salesforce"));
+        List.of("salesforce", "subscribe", "writes").forEach(key -> kinds.put(key, List.of("salesforce")));
+        List.of("zendesk", "tickets", "replies").forEach(key -> kinds.put(key, List.of("zendesk")));
+        return kinds;
+    }
+
+    private static Set<String> top() {
+        Set<String> top = new HashSet<>(Set.of("kind", "description"));
+        top.addAll(KINDS_OF.keySet());
+        return Set.copyOf(top);
     }
 
     /** The kind's own section ({@code salesforce:}, {@code zendesk:}), a map; null, with the problem, if absent or not a map. */

@@ -6,7 +6,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 
 /**
- * One kind of connector ({@code http}, {@code jms}, {@code salesforce}), built once as a Camel
+ * One kind of connector ({@code http}, {@code jms}, {@code salesforce}, {@code zendesk}), built once as a Camel
  * route template; a connector file only fills in its parameters.
  */
 public interface ConnectorKind {

@@ -2,10 +2,10 @@ package dev.whatsapphub.inbound;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import dev.whatsapphub.HubProperties;
 import dev.whatsapphub.broker.BrokerConfiguration;
 import dev.whatsapphub.media.MediaStore;
+import java.io.IOException;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
 
@@ -26,10 +26,10 @@ class InboundRoutes extends RouteBuilder {
     private final ObjectMapper mapper;
 
     InboundRoutes(HubProperties properties, InboundRecorder recorder, ReadReceipts readReceipts, ObjectMapper mapper) {
-        this.mapper = mapper;
         this.properties = properties;
         this.recorder = recorder;
         this.readReceipts = readReceipts;
+        this.mapper = mapper;
     }
 
     @Override

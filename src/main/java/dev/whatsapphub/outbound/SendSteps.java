@@ -237,7 +237,7 @@ class SendSteps {
         }
         store.recordFailed(id(exchange), error.code(), error.title(), reason);
         // Meta refused it outright: its sender hears of it as of a failed status, with Meta's error
-        callbacks.statusesApplied(List.of(new Callbacks.Applied(id(exchange), "failed", 4)));
+        callbacks.statusesApplied(List.of(Callbacks.Applied.failed(id(exchange))));
         durability.await();
         log.warn("Message {} failed and went to {}: {}", id(exchange), OutboundQueues.DEAD_LETTERS, reason);
         meters.counter("hub.outbound.failed", "sender", exchange.getProperty(SENDER, String.class),

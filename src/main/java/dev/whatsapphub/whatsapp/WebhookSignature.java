@@ -1,11 +1,8 @@
 package dev.whatsapphub.whatsapp;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
+import dev.whatsapphub.Digests;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /** {@code X-Hub-Signature-256}: HMAC-SHA256 of the exact body bytes, keyed with the app secret. */
 public final class WebhookSignature {
@@ -17,7 +14,7 @@ public final class WebhookSignature {
     }
 
     public static String sign(byte[] body, String appSecret) {
-        return PREFIX + HexFormat.of().formatHex(hmac(body, appSecret));
+        return PREFIX + HexFormat.of().formatHex(Digests.hmacSha256(appSecret, body));
     }
 
     /** Constant-time comparison, so the check does not leak how much of a forged signature was right. */
@@ -31,16 +28,6 @@ public final class WebhookSignature {
         } catch (IllegalArgumentException notHex) {
             return false;
         }
-        return MessageDigest.isEqual(hmac(body, appSecret), given);
-    }
-
-    private static byte[] hmac(byte[] body, String appSecret) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(appSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return mac.doFinal(body);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
-        }
+        return MessageDigest.isEqual(Digests.hmacSha256(appSecret, body), given);
     }
 }

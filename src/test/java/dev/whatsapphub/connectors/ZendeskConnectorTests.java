@@ -197,7 +197,8 @@ class ZendeskConnectorTests extends HubTestSupport {
         Path file = CONNECTORS_DIR.resolve("zendesk.yaml");
         String shipped = Files.readString(file);
         try {
-            Files.writeString(file, shipped.replace("media: link", "media: fax").replace("token: ${env:ZENDESK_API_TOKEN}", "token: abc123"));
+            Files.writeString(file, shipped.replace("media: link", "media: fax").replace("token: ${env:ZENDESK_API_TOKEN}", "token: abc123")
+                    + "queue: legacy.orders\n");
             folders.scan();
             List<String> errors = new ArrayList<>();
             for (JsonNode f : http.get("/api/v1/config", Map.of("X-API-Key", API_KEY)).json().path("connector_files")) {
@@ -207,6 +208,8 @@ class ZendeskConnectorTests extends HubTestSupport {
             }
             assertThat(errors).anySatisfy(e -> assertThat(e).matches("\\d+ tickets\\.media: .*"));
             assertThat(errors).anySatisfy(e -> assertThat(e).matches("\\d+ zendesk\\.token: .*"));
+            // a setting of another kind, named with the kind that takes it
+            assertThat(errors).anySatisfy(e -> assertThat(e).matches("\\d+ queue: is a setting of kind jms, not zendesk: .*"));
             String customer = newRecipient().substring(1);
             customerSays(customer, "Still working?");
             awaitTicket(t -> ("+" + customer).equals(t.path("requester").path("phone").asText()));

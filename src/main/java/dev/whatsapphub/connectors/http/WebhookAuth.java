@@ -2,18 +2,16 @@ package dev.whatsapphub.connectors.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.whatsapphub.Digests;
 import dev.whatsapphub.connectors.Connector;
 import dev.whatsapphub.connectors.ConnectorFile.Auth;
 import dev.whatsapphub.events.InvalidEventException;
 import dev.whatsapphub.model.FieldError;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
@@ -71,13 +69,7 @@ class WebhookAuth {
     }
 
     static String hmac(String secret, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(body));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 is in every JVM", e);
-        }
+        return HexFormat.of().formatHex(Digests.hmacSha256(secret, body));
     }
 
     private static boolean equal(String given, String expected) {

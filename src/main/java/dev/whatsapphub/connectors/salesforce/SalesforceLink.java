@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.TemplatedRouteBuilder;
@@ -42,7 +43,7 @@ final class SalesforceLink implements ExceptionHandler {
 
     /** What a link needs of the kind: Camel, the stored positions, the scheduler, and how to count an invalid replay id. */
     record Parts(CamelContext camel, ConnectorPositions positions, ScheduledExecutorService scheduler, String template,
-                 java.util.function.BiConsumer<String, String> invalidReplayIds) {
+                 BiConsumer<String, String> invalidReplayIds) {
     }
 
     private final Parts parts;

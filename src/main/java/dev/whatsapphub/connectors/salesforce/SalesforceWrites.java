@@ -12,6 +12,7 @@ import dev.whatsapphub.mapping.EventExpression.EvaluationException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -34,7 +35,7 @@ import org.springframework.stereotype.Component;
 class SalesforceWrites {
 
     /** Errors Salesforce answers with a 400 that pass: another transaction holds the record, the org is busy. Tried again. */
-    private static final java.util.Set<String> PASSING = java.util.Set.of("UNABLE_TO_LOCK_ROW", "REQUEST_RUNNING_TOO_LONG",
+    private static final Set<String> PASSING = Set.of("UNABLE_TO_LOCK_ROW", "REQUEST_RUNNING_TOO_LONG",
             "SERVER_UNAVAILABLE", "REQUEST_LIMIT_EXCEEDED");
 
     private final CamelContext camel;

@@ -14,6 +14,7 @@ import dev.whatsapphub.outbound.MessageIntake;
 import dev.whatsapphub.store.Durability;
 import dev.whatsapphub.window.WindowClosedException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +73,7 @@ class AgentReplies {
         List<String> sent = new ArrayList<>();
         List<String> repeated = new ArrayList<>();
         List<String> notSent = new ArrayList<>();
-        Map<Long, Boolean> staff = new java.util.HashMap<>();
+        Map<Long, Boolean> staff = new HashMap<>();
         for (Comment c : desk.comments(ticketId)) {
             if (!Boolean.TRUE.equals(c.isPublic()) || c.getAuthorId() == null || c.getAuthorId() == ticket.requesterId() || c.getBody() == null
                     || c.getBody().isBlank()) {

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Optional;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,6 +20,10 @@ class SupportTickets {
     record Ticket(long ticketId, String contactId, String sender, String recipient, long requesterId) {
     }
 
+    private static final String SELECT = "SELECT ticket_id, contact_id, sender, recipient, requester_id FROM support_ticket";
+    private static final RowMapper<Ticket> TICKET = (rs, n) -> new Ticket(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+            rs.getLong(5));
+
     private final JdbcTemplate jdbc;
 
     SupportTickets(JdbcTemplate jdbc) {
@@ -27,15 +32,12 @@ class SupportTickets {
 
     /** The contact's latest ticket (it may have been solved since: the desk says). */
     Optional<Ticket> latest(String connector, String contactId) {
-        return jdbc.query("SELECT ticket_id, contact_id, sender, recipient, requester_id FROM support_ticket WHERE connector = ? AND contact_id = ?"
-                + " ORDER BY opened_at DESC FETCH FIRST 1 ROWS ONLY", (rs, n) -> new Ticket(rs.getLong(1), rs.getString(2), rs.getString(3),
-                rs.getString(4), rs.getLong(5)), connector, contactId).stream().findFirst();
+        return jdbc.query(SELECT + " WHERE connector = ? AND contact_id = ? ORDER BY opened_at DESC FETCH FIRST 1 ROWS ONLY", TICKET,
+                connector, contactId).stream().findFirst();
     }
 
     Optional<Ticket> find(String connector, long ticketId) {
-        return jdbc.query("SELECT ticket_id, contact_id, sender, recipient, requester_id FROM support_ticket WHERE connector = ? AND ticket_id = ?",
-                (rs, n) -> new Ticket(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5)), connector, ticketId)
-                .stream().findFirst();
+        return jdbc.query(SELECT + " WHERE connector = ? AND ticket_id = ?", TICKET, connector, ticketId).stream().findFirst();
     }
 
     void opened(String connector, Ticket ticket) {

@@ -3,6 +3,7 @@ package dev.whatsapphub.connectors.zendesk;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -12,19 +13,20 @@ import org.apache.camel.support.service.ServiceHelper;
 import org.zendesk.client.v2.ZendeskResponseException;
 import org.zendesk.client.v2.model.Attachment;
 import org.zendesk.client.v2.model.Comment;
+import org.zendesk.client.v2.model.Role;
 import org.zendesk.client.v2.model.Ticket;
 import org.zendesk.client.v2.model.User;
 
 /**
  * One connector's support desk, through Camel's Zendesk component (the Zendesk Java client): a
  * component of its own per connector file, authenticated with an agent's email and API token.
- * A call the desk refuses for what it is (4xx but 429) throws {@link Refused}; anything else
- * (5xx, 429, the network) throws as it came, to be tried again.
+ * A call the desk refuses for what it is (400, 404, 413, 422) throws {@link Refused}; anything else
+ * (401, 403, 409, 429, 5xx, the network) throws as it came, to be tried again.
  */
 final class ZendeskDesk implements AutoCloseable {
 
     private static final String HEADER = "CamelZendesk.";
-    private static final java.util.Set<Integer> REFUSED = java.util.Set.of(400, 404, 413, 422);
+    private static final Set<Integer> REFUSED = Set.of(400, 404, 413, 422);
 
     /** The desk refused the call for what it is: trying again changes nothing. */
     static final class Refused extends RuntimeException {
@@ -91,7 +93,7 @@ final class ZendeskDesk implements AutoCloseable {
     /** Whether the user is staff (an agent or admin), not an end user. */
     boolean staff(long userId) {
         User user = call("getUser", Map.of("id", userId), User.class);
-        return user != null && user.getRole() != null && user.getRole() != org.zendesk.client.v2.model.Role.END_USER;
+        return user != null && user.getRole() != null && user.getRole() != Role.END_USER;
     }
 
     List<Comment> comments(long ticketId) {
